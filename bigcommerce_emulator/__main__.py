@@ -1,0 +1,3 @@
+from bigcommerce_emulator.cli import main
+
+main()

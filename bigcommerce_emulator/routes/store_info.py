@@ -1,0 +1,7 @@
+"""Store API routes for the store_info area (to be filled in)."""
+
+from __future__ import annotations
+
+from bigcommerce_emulator.routing import Routes
+
+routes = Routes()

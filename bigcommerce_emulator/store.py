@@ -1,0 +1,150 @@
+"""One emulated store: its data collections, API tokens and request quota."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from bigcommerce_emulator.quota import Quota
+
+Record = dict[str, Any]
+
+
+def now() -> datetime:
+    """The store clock. BigCommerce timestamps have whole-second resolution."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class Collection:
+    """Records of one resource kept in id order, with optional secondary indexes.
+
+    Records are stored in the emulator's internal form: the API's field names, with
+    ``datetime`` for dates and ``Decimal`` for money, rendered per API version on output.
+    """
+
+    def __init__(self, name: str, *, index_on: Iterable[str] = ()) -> None:
+        self.name = name
+        self.items: dict[int, Record] = {}
+        self.next_id = 1
+        self._index_fields = tuple(index_on)
+        self._indexes: dict[str, dict[Any, set[int]]] = {f: {} for f in self._index_fields}
+        # Sorted (date_modified, id) keys, kept for fast keyset/time-window queries.
+        self._by_modified: list[tuple[datetime, int]] = []
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.items.values())
+
+    def get(self, record_id: int) -> Record | None:
+        return self.items.get(record_id)
+
+    def _index_add(self, rec: Record) -> None:
+        for f in self._index_fields:
+            self._indexes[f].setdefault(rec.get(f), set()).add(rec["id"])
+        dm = rec.get("date_modified")
+        if isinstance(dm, datetime):
+            bisect.insort(self._by_modified, (dm, rec["id"]))
+
+    def _index_remove(self, rec: Record) -> None:
+        for f in self._index_fields:
+            ids = self._indexes[f].get(rec.get(f))
+            if ids is not None:
+                ids.discard(rec["id"])
+        dm = rec.get("date_modified")
+        if isinstance(dm, datetime):
+            i = bisect.bisect_left(self._by_modified, (dm, rec["id"]))
+            if i < len(self._by_modified) and self._by_modified[i] == (dm, rec["id"]):
+                del self._by_modified[i]
+
+    def insert(self, rec: Record, *, stamp: bool = True) -> Record:
+        """Add a record, assigning the next id unless it carries one."""
+        if "id" not in rec or rec["id"] is None:
+            rec["id"] = self.next_id
+        self.next_id = max(self.next_id, int(rec["id"]) + 1)
+        if stamp:
+            t = now()
+            rec.setdefault("date_created", t)
+            rec["date_modified"] = t
+        self.items[rec["id"]] = rec
+        self._index_add(rec)
+        return rec
+
+    def bulk_load(self, records: Iterable[Record]) -> None:
+        """Generator fast path: records already carry ids and dates."""
+        for rec in records:
+            self.items[rec["id"]] = rec
+            self.next_id = max(self.next_id, int(rec["id"]) + 1)
+            for f in self._index_fields:
+                self._indexes[f].setdefault(rec.get(f), set()).add(rec["id"])
+        self._by_modified = sorted(
+            (r["date_modified"], r["id"])
+            for r in self.items.values()
+            if isinstance(r.get("date_modified"), datetime)
+        )
+
+    def update(self, record_id: int, changes: Record, *, touch: bool = True) -> Record:
+        """Apply changes; every change bumps ``date_modified`` as the real API does."""
+        rec = self.items[record_id]
+        self._index_remove(rec)
+        rec.update(changes)
+        if touch and "date_modified" in rec:
+            rec["date_modified"] = now()
+        self._index_add(rec)
+        return rec
+
+    def touch(self, record_id: int) -> None:
+        self.update(record_id, {})
+
+    def delete(self, record_id: int) -> Record | None:
+        rec = self.items.pop(record_id, None)
+        if rec is not None:
+            self._index_remove(rec)
+        return rec
+
+    def where(self, field_name: str, value: Any) -> list[Record]:
+        """Records whose indexed ``field_name`` equals ``value``, in id order."""
+        ids = self._indexes[field_name].get(value, set())
+        return [self.items[i] for i in sorted(ids)]
+
+    def modified_between(
+        self, lo: datetime | None = None, hi: datetime | None = None
+    ) -> list[Record]:
+        """Records with lo <= date_modified <= hi, in (date_modified, id) order."""
+        keys = self._by_modified
+        start = 0 if lo is None else bisect.bisect_left(keys, (lo, -1))
+        end = len(keys) if hi is None else bisect.bisect_right(keys, (hi, 1 << 62))
+        return [self.items[i] for _, i in keys[start:end]]
+
+
+@dataclass
+class Token:
+    value: str
+    scopes: frozenset[str]
+    # OAuth-issued tokens may expire (opt-in mode); None never expires.
+    expires_at: float | None = None
+    revoked: bool = False
+
+
+@dataclass
+class Store:
+    store_hash: str
+    seed: int
+    quota: Quota
+    tokens: dict[str, Token] = field(default_factory=dict)
+    collections: dict[str, Collection] = field(default_factory=dict)
+    # Counters for endpoints with documented concurrency caps, keyed by cap group.
+    in_flight: dict[str, int] = field(default_factory=dict)
+    # The Sizes it was generated with, kept for reseeding.
+    sizes: Any = None
+
+    def collection(self, name: str, *, index_on: Iterable[str] = ()) -> Collection:
+        """Get or create a collection by resource name (the tap's stream name)."""
+        col = self.collections.get(name)
+        if col is None:
+            col = self.collections[name] = Collection(name, index_on=index_on)
+        return col
