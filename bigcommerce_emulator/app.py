@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
 import struct
+import time
 from typing import Any
 
 from aiohttp import web
@@ -22,21 +24,20 @@ from bigcommerce_emulator.routes import all_routes
 from bigcommerce_emulator.routing import RouteSpec
 from bigcommerce_emulator.scopes import allows
 from bigcommerce_emulator.state import EmulatorState
+from bigcommerce_emulator.store import Store, Token
+
+log = logging.getLogger(__name__)
 
 STATE_KEY = web.AppKey("state", EmulatorState)
 STORE_PREFIX = "/stores/{store_hash}"
 
 
-def _token_ok(state: EmulatorState, store_hash: str, value: str | None) -> Any:
-    store = state.stores[store_hash]
+def _token_ok(store: Store, value: str | None) -> Token | None:
     token = store.tokens.get(value or "")
     if token is None or token.revoked:
         return None
-    if token.expires_at is not None:
-        import time
-
-        if time.time() >= token.expires_at:
-            return None
+    if token.expires_at is not None and time.time() >= token.expires_at:
+        return None
     return token
 
 
@@ -46,18 +47,20 @@ async def _apply_fault(
     """Serve a faulty answer, or return None to serve the real one after a delay."""
     kind = fault.kind
     if kind in ("500", "502", "503"):
-        return error_response(spec.version, int(kind), "Injected server error")
+        return error_response(
+            spec.version, int(kind), "Injected server error", headers=rate_headers
+        )
     if kind == "401":
-        return error_response(spec.version, 401, "Unauthorized")
+        return error_response(spec.version, 401, "Unauthorized", headers=rate_headers)
     if kind == "429":
-        retry_s = max(1, fault.retry_after_ms // 1000)
+        retry_s = max(1, -(-fault.retry_after_ms // 1000))
         headers = {
             **rate_headers,
             "X-Rate-Limit-Requests-Left": "0",
             "X-Rate-Limit-Time-Reset-Ms": str(fault.retry_after_ms),
             "X-Retry-After": str(retry_s),
         }
-        return error_response(spec.version, 429, "Too many requests", **headers)
+        return error_response(spec.version, 429, "Too many requests", headers=headers)
     if kind == "429-no-headers":
         return web.Response(status=429, text="Too Many Requests")
     if kind == "reset":
@@ -80,15 +83,21 @@ async def _mangle_body(
 ) -> web.StreamResponse:
     body = response.body if isinstance(response, web.Response) else None
     raw = bytes(body) if isinstance(body, bytes | bytearray) else b"{}"
+    headers = {
+        k: v
+        for k, v in response.headers.items()
+        if k.lower() not in ("content-type", "content-length")
+    }
     if fault.kind == "malformed":
+        # Half a JSON document followed by an HTML error page, as a failing proxy sends.
         return web.Response(
             status=200,
             body=raw[: max(1, len(raw) // 2)] + b"<html>",
             content_type="application/json",
-            headers=dict(response.headers),
+            headers=headers,
         )
     # truncated: promise the whole body, send half, then drop the connection.
-    stream = web.StreamResponse(status=response.status, headers=dict(response.headers))
+    stream = web.StreamResponse(status=response.status, headers=headers)
     stream.content_length = len(raw)
     stream.content_type = "application/json"
     await stream.prepare(request)
@@ -132,20 +141,23 @@ def _endpoint(state: EmulatorState, spec: RouteSpec) -> Any:
 
 async def _serve(state: EmulatorState, spec: RouteSpec, request: web.Request) -> web.StreamResponse:
     store_hash = request.match_info["store_hash"]
-    store = state.stores[store_hash]
     rel_path = request.path[len(f"/stores/{store_hash}") :]
     for hook in list(state.before_request):
-        hook(state, store, spec.method, rel_path)
+        hook(state, state.stores[store_hash], spec.method, rel_path)
+    # A hook may have reseeded the store: read it only now.
+    store = state.stores[store_hash]
+    request["store"] = store
 
-    token = _token_ok(state, store_hash, request.headers.get("X-Auth-Token"))
+    token = _token_ok(store, request.headers.get("X-Auth-Token"))
     if token is None:
-        return error_response(spec.version, 401, "Unauthorized")
+        return error_response(spec.version, 401, "Unauthorized", headers=store.quota.peek())
     if not allows(token.scopes, spec.scope, spec.method):
         return error_response(
             spec.version,
             403,
             "You don't have a required scope to access the endpoint",
             {"scope": spec.scope},
+            headers=store.quota.peek(),
         )
 
     fault = take(state.faults, store_hash, spec.method, rel_path)
@@ -164,39 +176,53 @@ async def _serve(state: EmulatorState, spec: RouteSpec, request: web.Request) ->
             spec.version,
             429,
             "Too many requests",
-            **rate_headers,
-            **{"X-Retry-After": str(max(1, -(-reset_ms // 1000)))},
+            headers={**rate_headers, "X-Retry-After": str(max(1, -(-reset_ms // 1000)))},
         )
 
     cap_group = spec.cap_group
-    if cap_group and spec.cap is not None:
+    capped = cap_group is not None and spec.cap is not None
+    if capped:
+        assert cap_group is not None and spec.cap is not None
         if store.in_flight.get(cap_group, 0) >= spec.cap:
             return error_response(
                 spec.version,
                 429,
                 f"Too many concurrent requests (limit {spec.cap})",
-                **rate_headers,
-                **{"X-Retry-After": "1"},
+                headers={**rate_headers, "X-Retry-After": "1"},
             )
         store.in_flight[cap_group] = store.in_flight.get(cap_group, 0) + 1
     try:
         delay = state.latency.sample(state.rng)
         if delay:
             await asyncio.sleep(delay)
-        try:
-            response = await spec.handler(request)
-        except ApiError as err:
-            response = error_response(spec.version, err.status, err.title, err.errors, **err.headers)
-        except json.JSONDecodeError:
-            response = error_response(spec.version, 400, "The request payload is not valid JSON")
+        response = await _call(spec, request)
     finally:
-        if cap_group and spec.cap is not None:
+        if capped:
+            assert cap_group is not None
             store.in_flight[cap_group] -= 1
     for k, v in rate_headers.items():
         response.headers[k] = v
     if fault is not None and fault.kind in ("truncated", "malformed"):
         return await _mangle_body(fault, request, response)
     return response
+
+
+async def _call(spec: RouteSpec, request: web.Request) -> web.StreamResponse:
+    """Run the handler, turning every failure into the versioned error body."""
+    try:
+        return await spec.handler(request)
+    except ApiError as err:
+        return error_response(spec.version, err.status, err.title, err.errors, headers=err.headers)
+    except json.JSONDecodeError:
+        return error_response(spec.version, 400, "The request payload is not valid JSON")
+    except web.HTTPException as exc:
+        return error_response(spec.version, exc.status, exc.reason)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        # A handler bug must show as a 500 with the real error shape, and in the log.
+        log.exception("handler %s %s failed", spec.method, spec.path)
+        return error_response(spec.version, 500, "Internal Server Error")
 
 
 def make_app(state: EmulatorState) -> web.Application:

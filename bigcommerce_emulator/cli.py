@@ -94,7 +94,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         asyncio.run(serve(args))
     except OSError as exc:
-        print(f"bigcommerce-emulator: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        print(
+            f"bigcommerce-emulator: cannot listen on {args.host}:{args.port}: {exc}",
+            file=sys.stderr,
+        )
         raise SystemExit(2) from exc
 
 

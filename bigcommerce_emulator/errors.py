@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
@@ -40,7 +41,13 @@ def v2_error_body(status: int, message: str, details: dict[str, Any] | None = No
 
 
 def error_response(
-    version: str, status: int, title: str, errors: dict[str, str] | None = None, **headers: str
+    version: str,
+    status: int,
+    title: str,
+    errors: dict[str, str] | None = None,
+    *,
+    headers: Mapping[str, str] | None = None,
+    **more_headers: str,
 ) -> web.Response:
     if version == "v2":
         payload: Any = v2_error_body(status, title, errors)
@@ -50,5 +57,5 @@ def error_response(
         status=status,
         text=json.dumps(payload),
         content_type="application/json",
-        headers=headers,
+        headers={**(headers or {}), **more_headers},
     )

@@ -100,9 +100,16 @@ def build_predicates(
         if name not in fields or (op and op not in OPS):
             continue
         parse = fields[name]
-        get = getters.get(name) or (lambda r, n=name: r.get(n))
+        get = getters.get(name) or _field_getter(name)
         preds.append(_predicate(get, op, raw, parse))
     return preds
+
+
+def _field_getter(name: str) -> Callable[[Record], Any]:
+    def get(r: Record) -> Any:
+        return r.get(name)
+
+    return get
 
 
 def _predicate(

@@ -38,10 +38,12 @@ def json_response(payload: Any, status: int = 200) -> web.Response:
     )
 
 
-def _links(query: Mapping[str, str], page: int, total_pages: int) -> dict[str, str]:
+def _links(query: Mapping[str, str], page: int, total_pages: int, limit: int) -> dict[str, str]:
+    # The real links repeat the request's other parameters and always name page and limit.
     def qs(p: int) -> str:
-        q = {k: v for k, v in query.items() if k != "page"}
+        q = {k: v for k, v in query.items() if k not in ("page", "limit")}
         q["page"] = str(p)
+        q["limit"] = str(limit)
         return "?" + urlencode(q)
 
     links = {"current": qs(page)}
@@ -75,7 +77,7 @@ def v3_page(
             "per_page": limit,
             "current_page": page,
             "total_pages": total_pages,
-            "links": _links(query, page, total_pages),
+            "links": _links(query, page, total_pages, limit),
         }
     }
     if extra_meta:
@@ -136,7 +138,9 @@ def v3_cursor_page(
             cursor["links"]["previous"] = "?" + urlencode(
                 {**base, "before": cursor["start_cursor"]}
             )
-    return json_response({"data": [render(r) for r in chunk], "meta": {"cursor_pagination": cursor}})
+    return json_response(
+        {"data": [render(r) for r in chunk], "meta": {"cursor_pagination": cursor}}
+    )
 
 
 def _after_missing(records: list[Record], anchor: int) -> int:

@@ -13,6 +13,8 @@ from bigcommerce_emulator.quota import Quota
 from bigcommerce_emulator.scopes import all_scopes
 from bigcommerce_emulator.stats import StoreStats
 from bigcommerce_emulator.store import Store, Token
+from bigcommerce_emulator.triggers import Trigger
+from bigcommerce_emulator.triggers import before_request as fire_triggers
 
 # Called before each store request is served: (state, store, method, path).
 BeforeRequestHook = Callable[["EmulatorState", Store, str, str], None]
@@ -35,10 +37,14 @@ class EmulatorState:
     stores: dict[str, Store] = field(default_factory=dict)
     stats: dict[str, StoreStats] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
+    triggers: list[Trigger] = field(default_factory=list)
     before_request: list[BeforeRequestHook] = field(default_factory=list)
     # OAuth: registered apps and their settings live with the OAuth routes.
     oauth: dict[str, Any] = field(default_factory=dict)
     rng: random.Random = field(default_factory=lambda: random.Random(0))  # noqa: S311
+
+    def __post_init__(self) -> None:
+        self.before_request.append(fire_triggers)
 
     def create_store(
         self,
@@ -58,15 +64,19 @@ class EmulatorState:
         self.stats[store_hash] = StoreStats()
         return store
 
-    def reset_store(self, store_hash: str, *, seed: int | None = None, sizes: Sizes | None = None) -> Store:
+    def reset_store(
+        self, store_hash: str, *, seed: int | None = None, sizes: Sizes | None = None
+    ) -> Store:
         """Reseed a store's data, keeping its tokens and quota settings."""
         old = self.stores[store_hash]
-        store = Store(store_hash=store_hash, seed=seed if seed is not None else old.seed, quota=old.quota)
+        new_seed = seed if seed is not None else old.seed
+        store = Store(store_hash=store_hash, seed=new_seed, quota=old.quota)
         store.tokens = old.tokens
         store.quota.configure()
         populate(store, sizes or old.sizes or Sizes.named("small"), store.seed)
         self.stores[store_hash] = store
-        self.stats[store_hash] = StoreStats()
+        # Counts restart; sequence numbers keep growing so a reader's ``since`` stays valid.
+        self.stats[store_hash].clear()
         return store
 
     def add_token(self, store_hash: str, value: str, scopes: frozenset[str] | None = None) -> Token:

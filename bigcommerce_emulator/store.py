@@ -107,8 +107,11 @@ class Collection:
         return rec
 
     def where(self, field_name: str, value: Any) -> list[Record]:
-        """Records whose indexed ``field_name`` equals ``value``, in id order."""
-        ids = self._indexes[field_name].get(value, set())
+        """Records whose ``field_name`` equals ``value``, in id order (indexed fields are fast)."""
+        index = self._indexes.get(field_name)
+        if index is None:
+            return [r for r in self.items.values() if r.get(field_name) == value]
+        ids = index.get(value, set())
         return [self.items[i] for i in sorted(ids)]
 
     def modified_between(

@@ -36,7 +36,9 @@ class Emulator:
         return self.control("GET", "/stats")["stores"][self.store_hash]
 
     def requests_log(self, since: int = 0) -> list[dict[str, Any]]:
-        return self.control("GET", "/requests", params={"store_hash": self.store_hash, "since": since})
+        return self.control(
+            "GET", "/requests", params={"store_hash": self.store_hash, "since": since}
+        )
 
     def collection(self, name: str) -> list[dict[str, Any]]:
         return self.control("GET", f"/stores/{self.store_hash}/collections/{name}")
@@ -51,7 +53,9 @@ class Emulator:
         self.control("DELETE", "/faults")
 
     # Store API ---------------------------------------------------------------
-    def api(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> requests.Response:
+    def api(
+        self, method: str, path: str, token: str | None = None, **kwargs: Any
+    ) -> requests.Response:
         headers = {"X-Auth-Token": token or self.token, "Accept": "application/json"}
         headers.update(kwargs.pop("headers", {}))
         return self.session.request(
