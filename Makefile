@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Meltano lives in its own venv: its pins must not constrain the project's.
+MELTANO_VENV := .venv-meltano
+MELTANO := $(MELTANO_VENV)/bin/meltano
+MELTANO_VERSION := 4.4.1
 
 .PHONY: test lint typecheck demo bench test-faults schemas emulator clean
 
@@ -12,8 +16,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-test: $(STAMP) lint typecheck
-	$(PY) -m pytest -q -p no:cacheprovider
+$(MELTANO):
+	test -x $(MELTANO_VENV)/bin/python || $(PYTHON) -m venv $(MELTANO_VENV)
+	$(MELTANO_VENV)/bin/pip install -q --upgrade pip
+	$(MELTANO_VENV)/bin/pip install -q meltano==$(MELTANO_VERSION)
+
+test: $(STAMP) $(MELTANO) lint typecheck
+	MELTANO_BIN=$(abspath $(MELTANO)) $(PY) -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check tap_bigcommerce target_bigcommerce bigcommerce_emulator tests scripts bench
@@ -28,8 +37,8 @@ test-faults: $(STAMP)
 schemas: $(STAMP)
 	$(PY) scripts/generate_schemas.py
 
-demo: $(STAMP)
-	bash scripts/demo.sh
+demo: $(STAMP) $(MELTANO)
+	MELTANO_BIN=$(abspath $(MELTANO)) bash scripts/demo.sh
 
 bench: $(STAMP)
 	$(PY) bench/run.py
@@ -38,4 +47,4 @@ emulator: $(STAMP)
 	$(VENV)/bin/bigcommerce-emulator --port 0 --store-hash demo --token demo-token --size small
 
 clean:
-	rm -rf $(VENV) .meltano output
+	rm -rf $(VENV) $(MELTANO_VENV) .meltano output
