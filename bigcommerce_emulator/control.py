@@ -15,7 +15,7 @@ from aiohttp import web
 
 from bigcommerce_emulator import faults as faults_mod
 from bigcommerce_emulator import merchant, triggers
-from bigcommerce_emulator.generator import Sizes
+from bigcommerce_emulator.generator import Sizes, factories
 from bigcommerce_emulator.render import render_v3
 from bigcommerce_emulator.state import EmulatorState
 from bigcommerce_emulator.store import Store
@@ -238,6 +238,10 @@ def register(app: web.Application, state: EmulatorState) -> None:
             seed=int(body.get("seed", 0)),
         )
         return _json({"ids": ids, "count": len(ids)})
+
+    @r.get(PREFIX + "/factories")
+    async def list_factories(request: web.Request) -> web.Response:
+        return _json(factories.registered())
 
     # Faults and triggers ---------------------------------------------------------------------
     @r.post(PREFIX + "/faults")

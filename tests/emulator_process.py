@@ -52,6 +52,37 @@ class Emulator:
     def clear_faults(self) -> None:
         self.control("DELETE", "/faults")
 
+    def add_token(self, token: str, scopes: list[str] | None = None) -> None:
+        body: dict[str, Any] = {"token": token}
+        if scopes is not None:
+            body["scopes"] = scopes
+        self.control("POST", f"/stores/{self.store_hash}/tokens", json=body)
+
+    def set_quota(self, quota: int, window_ms: int | None = None) -> None:
+        body: dict[str, Any] = {"quota": quota}
+        if window_ms is not None:
+            body["window_ms"] = window_ms
+        self.control("POST", f"/stores/{self.store_hash}/quota", json=body)
+
+    def update_record(self, collection: str, record_id: int, /, **changes: Any) -> dict[str, Any]:
+        path = f"/stores/{self.store_hash}/collections/{collection}/{record_id}"
+        return self.control("PATCH", path, json=changes)
+
+    def delete_record(self, name: str, record_id: int) -> None:
+        self.control("DELETE", f"/stores/{self.store_hash}/collections/{name}/{record_id}")
+
+    def create_record(self, collection: str, /, **fields: Any) -> dict[str, Any]:
+        path = f"/stores/{self.store_hash}/collections/{collection}"
+        return self.control("POST", path, json=fields)
+
+    def touch(self, collection: str, /, **body: Any) -> list[int]:
+        path = f"/stores/{self.store_hash}/collections/{collection}/touch"
+        return self.control("POST", path, json=body)["ids"]
+
+    def trigger(self, action: dict[str, Any], after: int = 1, **match: Any) -> dict[str, Any]:
+        body = {"store_hash": self.store_hash, "action": action, "after": after, **match}
+        return self.control("POST", "/triggers", json=body)
+
     # Store API ---------------------------------------------------------------
     def api(
         self, method: str, path: str, token: str | None = None, **kwargs: Any
