@@ -1,0 +1,19 @@
+"""Errors raised by authentication. Messages are one line and never hold a secret."""
+
+from __future__ import annotations
+
+
+class AuthSetupError(ValueError):
+    """A setting is missing, malformed or contradicts another one."""
+
+
+class SettingsFileError(RuntimeError):
+    """The OAuth settings file cannot be read: wrong key, modified, or not ours."""
+
+
+class OAuthFlowError(RuntimeError):
+    """An OAuth flow or token request failed (denied, state mismatch, timeout, bad grant)."""
+
+
+class TokenUnavailableError(RuntimeError):
+    """No usable token can be had without a person (headless mode)."""
