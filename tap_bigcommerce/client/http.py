@@ -1,0 +1,299 @@
+"""The one HTTP client every part of the connector uses to talk to a store.
+
+Every attempt goes through the store's shared rate limiter and the authentication seam;
+transient failures (5xx, 429, timeouts, dropped connections, broken JSON bodies) are
+retried a bounded number of times with ``backoff``; everything else becomes one of the
+errors in ``errors``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Collection, Mapping
+from typing import Any
+
+import backoff
+import msgspec
+import requests
+from requests.adapters import HTTPAdapter
+
+from tap_bigcommerce.auth.base import StoreAuthenticator
+from tap_bigcommerce.client.errors import (
+    ApiError,
+    AuthError,
+    ConfigError,
+    RetriesExhausted,
+    ScopeError,
+)
+from tap_bigcommerce.client.ratelimit import RESET_MS, RateLimiter, limiter_for
+
+log = logging.getLogger(__name__)
+
+DEFAULT_EXPECT: tuple[int, ...] = (200, 201, 204, 207)
+RETRY_AFTER = "X-Retry-After"
+_JSON_DECODER = msgspec.json.Decoder()
+
+
+class _Retry(Exception):
+    """One failed attempt that may be retried after ``wait_s`` seconds."""
+
+    def __init__(self, reason: str, wait_s: float) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.wait_s = wait_s
+
+
+class BigCommerceClient:
+    """Requests against ``{api_url}/stores/{store_hash}``; safe to share between threads."""
+
+    def __init__(
+        self,
+        *,
+        api_url: str,
+        authenticator: StoreAuthenticator,
+        timeout: float = 60.0,
+        user_agent: str | None = None,
+        max_retries: int = 8,
+        max_concurrency: int = 8,
+        backoff_factor_s: float = 1.0,
+        max_backoff_s: float = 60.0,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.authenticator = authenticator
+        self.store_hash: str = authenticator.store_hash
+        self.base_url = f"{self.api_url}/stores/{self.store_hash}"
+        self.timeout = timeout
+        self.user_agent = user_agent or "tap-bigcommerce"
+        self.max_retries = max_retries
+        self.max_concurrency = max(1, max_concurrency)
+        self.backoff_factor_s = backoff_factor_s
+        self.max_backoff_s = max_backoff_s
+        self.limiter = limiter or limiter_for(self.api_url, self.store_hash)
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
+        self._store_seen = False
+        self.requests_sent = 0  # attempts, including retries
+        self._count_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"BigCommerceClient(api_url={self.api_url!r}, store_hash={self.store_hash!r})"
+
+    # Public API --------------------------------------------------------------------
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        expect: Collection[int] = DEFAULT_EXPECT,
+    ) -> requests.Response:
+        """Send one request (retrying transient failures); returns statuses in ``expect``."""
+        response, _ = self._send(method, path, params=params, json=json, expect=expect)
+        return response
+
+    def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        """GET and decode; None on 204 or an empty body."""
+        _, body = self._send("GET", path, params=params, json=None, expect=(200, 204))
+        return body
+
+    def close(self) -> None:
+        with self._sessions_lock:
+            for session in self._sessions:
+                session.close()
+            self._sessions.clear()
+
+    # Internals -----------------------------------------------------------------------
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=2, max_retries=0)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            session.headers.update({"Accept": "application/json", "User-Agent": self.user_agent})
+            self._local.session = session
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        expect: Collection[int],
+    ) -> tuple[requests.Response, Any]:
+        state = {"reauthenticated": False, "attempt": 0}
+
+        def give_up(details: Any) -> None:
+            exc = details.get("exception")
+            reason = exc.reason if isinstance(exc, _Retry) else str(exc)
+            raise RetriesExhausted(
+                f"{method} {path} on store {self.store_hash!r} failed after "
+                f"{details['tries']} attempts; last error: {reason}"
+            ) from exc
+
+        def attempt() -> tuple[requests.Response, Any]:
+            state["attempt"] += 1
+            return self._attempt(method, path, params, json, expect, state)
+
+        retrying = backoff.on_exception(
+            backoff.runtime,
+            _Retry,
+            value=lambda e: e.wait_s,
+            max_tries=self.max_retries + 1,
+            jitter=None,
+            on_giveup=give_up,
+            on_backoff=lambda d: log.warning(
+                "Retrying %s %s (attempt %d): %s",
+                method,
+                path,
+                d["tries"] + 1,
+                getattr(d.get("exception"), "reason", ""),
+            ),
+            logger=None,
+        )(attempt)
+        result: tuple[requests.Response, Any] = retrying()
+        return result
+
+    def _backoff_s(self, attempt: int) -> float:
+        # Full jitter: spreads the retries of many threads apart.
+        ceiling = min(self.max_backoff_s, self.backoff_factor_s * (2 ** (attempt - 1)))
+        return random.uniform(ceiling / 2, ceiling)
+
+    def _attempt(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        expect: Collection[int],
+        state: dict[str, Any],
+    ) -> tuple[requests.Response, Any]:
+        url = self.base_url + path
+        attempt = int(state["attempt"])
+        self.limiter.acquire()
+        with self._count_lock:
+            self.requests_sent += 1
+        try:
+            response = self._session().request(
+                method,
+                url,
+                params=params,
+                json=json,
+                timeout=self.timeout,
+                auth=self.authenticator,
+            )
+            body_bytes = response.content  # reads the whole body: truncation raises here
+        except (requests.Timeout, requests.ConnectionError) as exc:
+            self.limiter.release(None)
+            raise _Retry(f"{type(exc).__name__}: {_short(exc)}", self._backoff_s(attempt)) from exc
+        except requests.RequestException as exc:
+            self.limiter.release(None)
+            raise _Retry(f"{type(exc).__name__}: {_short(exc)}", self._backoff_s(attempt)) from exc
+        self.limiter.release(response.headers)
+        status = response.status_code
+
+        if status == 429:
+            wait_s = _retry_after_s(response.headers)
+            if wait_s is None:
+                wait_s = self._backoff_s(attempt)
+            self.limiter.penalize(wait_s)
+            raise _Retry(f"429 Too Many Requests (waiting {wait_s:.1f}s)", 0.0)
+        if status >= 500:
+            raise _Retry(f"{status} {response.reason}", self._backoff_s(attempt))
+        if status == 401:
+            if not state["reauthenticated"] and self.authenticator.handle_unauthorized():
+                state["reauthenticated"] = True
+                raise _Retry("401 Unauthorized; retrying with new credentials", 0.0)
+            raise AuthError(
+                f"BigCommerce store {self.store_hash!r} rejected the access token "
+                f"(401 Unauthorized on {method} {path})"
+            )
+        if (
+            status == 404
+            and not self._store_seen
+            and (_says_store_not_found(body_bytes) or (method == "GET" and _is_list_path(path)))
+        ):
+            raise ConfigError(
+                f"store_hash: no store {self.store_hash!r} at {self.api_url} "
+                "(the first request answered 404)"
+            )
+        if status == 403:
+            raise ScopeError(
+                f"The access token for store {self.store_hash!r} lacks the scope "
+                f"{method} {path} needs (403 Forbidden)",
+                path=path,
+                scope=_scope_from(body_bytes),
+            )
+        self._store_seen = True
+        if status not in expect:
+            title, errors, body = _error_parts(body_bytes)
+            raise ApiError(status, title, errors, body, method=method, path=path)
+        if not body_bytes or status == 204:
+            return response, None
+        try:
+            return response, _JSON_DECODER.decode(body_bytes)
+        except msgspec.DecodeError as exc:
+            raise _Retry(f"malformed JSON body ({_short(exc)})", self._backoff_s(attempt)) from exc
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:200]
+
+
+def _retry_after_s(headers: Mapping[str, str]) -> float | None:
+    """The longer of X-Retry-After (seconds) and X-Rate-Limit-Time-Reset-Ms, if any."""
+    waits: list[float] = []
+    for name, scale in ((RETRY_AFTER, 1.0), ("Retry-After", 1.0), (RESET_MS, 0.001)):
+        raw = headers.get(name)
+        if raw is None:
+            continue
+        try:
+            waits.append(float(raw) * scale)
+        except ValueError:
+            continue
+    return max(waits) if waits else None
+
+
+def _decode_quietly(body: bytes) -> Any:
+    try:
+        return _JSON_DECODER.decode(body) if body else None
+    except msgspec.DecodeError:
+        return None
+
+
+def _error_parts(body: bytes) -> tuple[str, Any, Any]:
+    """(title, errors, body) from a v3 ``{title, errors}`` or v2 ``[{message}]`` error."""
+    decoded = _decode_quietly(body)
+    first = decoded[0] if isinstance(decoded, list) and decoded else decoded
+    if isinstance(first, dict):
+        title = first.get("title") or first.get("message") or ""
+        return str(title), first.get("errors") or first.get("details"), decoded
+    return body[:200].decode("utf-8", "replace"), None, decoded
+
+
+def _says_store_not_found(body: bytes) -> bool:
+    title, _, _ = _error_parts(body)
+    return "store" in title.lower() and "not found" in title.lower()
+
+
+def _is_list_path(path: str) -> bool:
+    # A list endpoint always exists, so a 404 there can only mean the store does not.
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return bool(last) and not last.isdigit() and "{" not in last
+
+
+def _scope_from(body: bytes) -> str | None:
+    _, errors, _ = _error_parts(body)
+    if isinstance(errors, dict) and isinstance(errors.get("scope"), str):
+        return str(errors["scope"])
+    return None
