@@ -111,7 +111,7 @@ class AuthSettings:
     auth_url: str = DEFAULT_AUTH_URL
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> AuthSettings:
+    def from_config(cls, config: Mapping[str, Any], *, validate: bool = True) -> AuthSettings:
         merged: dict[str, Any] = {}
         if config.get("connection_string"):
             merged.update(parse_connection_string(str(config["connection_string"])))
@@ -140,7 +140,8 @@ class AuthSettings:
         if "scopes" in merged:
             kwargs["scopes"] = _scopes(merged["scopes"])
         settings = cls(**kwargs)
-        settings.validate()
+        if validate:
+            settings.validate()
         return settings
 
     def validate(self) -> None:
