@@ -1,0 +1,168 @@
+"""How v2 orders and their children are written: RFC 2822 dates, money strings, and the
+``{url, resource}`` links to sub-resources that the real API puts on every order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from bigcommerce_emulator.generator.orders import (
+    ADDRESS_DEFAULTS,
+    ORDER_DEFAULTS,
+    PRODUCT_DEFAULTS,
+    STATUS_NAMES,
+)
+from bigcommerce_emulator.render import render_v2
+from bigcommerce_emulator.store import Record, Store
+
+ADDRESS_KEYS = (
+    "first_name",
+    "last_name",
+    "company",
+    "street_1",
+    "street_2",
+    "city",
+    "state",
+    "zip",
+    "country",
+    "country_iso2",
+    "phone",
+    "email",
+)
+# Fields of a line item, in the real API's order; the item schema allows no others.
+PRODUCT_KEYS = (
+    "id",
+    "order_id",
+    "product_id",
+    "variant_id",
+    "order_pickup_method_id",
+    "order_address_id",
+    "name",
+    "name_customer",
+    "name_merchant",
+    "sku",
+    "upc",
+    "type",
+    "base_price",
+    "price_ex_tax",
+    "price_inc_tax",
+    "price_tax",
+    "base_total",
+    "total_ex_tax",
+    "total_inc_tax",
+    "total_tax",
+    "weight",
+    "width",
+    "height",
+    "depth",
+    "quantity",
+    "base_cost_price",
+    "cost_price_inc_tax",
+    "cost_price_ex_tax",
+    "cost_price_tax",
+    "is_refunded",
+    "quantity_refunded",
+    "refund_amount",
+    "return_id",
+    "wrapping_id",
+    "wrapping_name",
+    "base_wrapping_cost",
+    "wrapping_cost_ex_tax",
+    "wrapping_cost_inc_tax",
+    "wrapping_cost_tax",
+    "wrapping_message",
+    "quantity_shipped",
+    "event_name",
+    "event_date",
+    "fixed_shipping_cost",
+    "ebay_item_id",
+    "ebay_transaction_id",
+    "option_set_id",
+    "parent_order_product_id",
+    "is_bundled_product",
+    "bin_picking_number",
+    "external_id",
+    "brand",
+    "applied_discounts",
+    "product_options",
+    "configurable_fields",
+    "gift_certificate_id",
+    "discounted_total_inc_tax",
+)
+
+
+def api_base(request: web.Request) -> str:
+    """The v2 base URL of this store as the client reached it."""
+    return f"{request.scheme}://{request.host}/stores/{request.match_info['store_hash']}/v2"
+
+
+def link(request: web.Request, resource: str) -> dict[str, str]:
+    return {"url": api_base(request) + resource, "resource": resource}
+
+
+def render_product(rec: Record) -> dict[str, Any]:
+    merged = {**PRODUCT_DEFAULTS, **rec}
+    return render_v2({k: merged.get(k) for k in PRODUCT_KEYS})
+
+
+def render_shipping_address(request: web.Request, rec: Record) -> dict[str, Any]:
+    out: dict[str, Any] = render_v2(
+        {**rec, **{k: v for k, v in ADDRESS_DEFAULTS.items() if k not in rec}}
+    )
+    out["shipping_quotes"] = link(
+        request, f"/orders/{rec['order_id']}/shipping_addresses/{rec['id']}/shipping_quotes"
+    )
+    return out
+
+
+def consignments(
+    request: web.Request, store: Store, order: Record, line_items: bool
+) -> dict[str, Any]:
+    """The object structure of ``/orders/{id}/consignments`` (``consignment_structure=object``)."""
+    oid = order["id"]
+    products = store.collection("order_products").where("order_id", oid)
+    shipping = []
+    for addr in store.collection("order_shipping_addresses").where("order_id", oid):
+        mine = [p for p in products if p.get("order_address_id") == addr["id"]]
+        entry = render_shipping_address(request, addr)
+        entry.pop("order_id", None)
+        entry["shipping_quotes"] = link(
+            request, f"/orders/{oid}/consignments/shipping/{addr['id']}/shipping_quotes"
+        )
+        entry["line_items"] = (
+            [render_product(p) for p in mine]
+            if line_items
+            else [link(request, f"/orders/{oid}/products/{p['id']}") for p in mine]
+        )
+        shipping.append(entry)
+    return {
+        "pickups": [],
+        "shipping": shipping,
+        "downloads": [],
+        "email": {"gift_certificates": []},
+    }
+
+
+def render_order(
+    request: web.Request, store: Store, rec: Record, includes: set[str] | None = None
+) -> dict[str, Any]:
+    includes = includes or set()
+    merged = {**rec, **{k: v for k, v in ORDER_DEFAULTS.items() if k not in rec}}
+    merged["status"] = STATUS_NAMES.get(rec["status_id"], "Unknown")
+    out: dict[str, Any] = render_v2(merged)
+    oid = rec["id"]
+    out["products"] = link(request, f"/orders/{oid}/products")
+    out["shipping_addresses"] = link(request, f"/orders/{oid}/shipping_addresses")
+    out["coupons"] = link(request, f"/orders/{oid}/coupons")
+    if "consignments" in includes or "consignments.line_items" in includes:
+        out["consignments"] = consignments(
+            request, store, rec, "consignments.line_items" in includes
+        )
+    else:
+        out["consignments"] = link(request, f"/orders/{oid}/consignments")
+    if "fees" in includes:
+        out["fees"] = [render_v2(f) for f in store.collection("order_fees").where("order_id", oid)]
+    else:
+        out["fees"] = link(request, f"/orders/{oid}/fees")
+    return out
