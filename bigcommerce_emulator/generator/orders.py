@@ -354,6 +354,7 @@ def build_order(
             "order_coupons",
             "order_shipments",
             "order_taxes",
+            "order_fees",
             "order_messages",
             "order_transactions",
             "refunds",
@@ -411,8 +412,26 @@ def build_order(
                 "discount": float(coupon_discount),
             }
         )
+    fee = ZERO
+    if rng.random() < 0.06:
+        fee = Decimal(rng.choice(("2.50", "4.00", "5.00")))
+        children["order_fees"].append(
+            {
+                "id": nid("order_fees"),
+                "order_id": oid,
+                "type": "custom_fee",
+                "display_name_customer": "Handling fee",
+                "display_name_merchant": "Handling fee",
+                "source": "API",
+                "base_cost": fee,
+                "cost_ex_tax": fee,
+                "cost_inc_tax": fee,
+                "cost_tax": ZERO,
+                "tax_class_id": None,
+            }
+        )
     total_tax = item_tax + ship_tax
-    total_ex = subtotal + ship_cost - coupon_discount
+    total_ex = subtotal + ship_cost + fee - coupon_discount
     total_inc = total_ex + total_tax
     shipped_at: datetime | str = ""
     if status_id in SHIPPED:

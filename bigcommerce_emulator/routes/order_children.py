@@ -17,6 +17,7 @@ from bigcommerce_emulator.routes.batch_bodies import object_body
 from bigcommerce_emulator.routes.order_view import (
     ADDRESS_KEYS,
     consignments,
+    render_fee,
     render_product,
     render_shipping_address,
 )
@@ -104,7 +105,8 @@ async def list_taxes(request: web.Request) -> web.Response:
 @routes.get(ORDER + "/fees", scope=SCOPE)
 async def list_fees(request: web.Request) -> web.Response:
     _, _, recs = _children(request, "order_fees")
-    return v2_page(query_of(request), recs)
+    # The documented body is an object holding the list, even when it is empty.
+    return json_response({"fees": [render_fee(r) for r in recs]})
 
 
 @routes.get(ORDER + "/consignments", scope=SCOPE)

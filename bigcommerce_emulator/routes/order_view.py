@@ -13,7 +13,7 @@ from bigcommerce_emulator.generator.orders import (
     PRODUCT_DEFAULTS,
     STATUS_NAMES,
 )
-from bigcommerce_emulator.render import render_v2
+from bigcommerce_emulator.render import render_v2, render_v3
 from bigcommerce_emulator.store import Record, Store
 
 ADDRESS_KEYS = (
@@ -106,6 +106,12 @@ def render_product(rec: Record) -> dict[str, Any]:
     return render_v2({k: merged.get(k) for k in PRODUCT_KEYS})
 
 
+def render_fee(rec: Record) -> dict[str, Any]:
+    out: dict[str, Any] = render_v2(rec)
+    out.pop("order_id", None)
+    return out
+
+
 def render_shipping_address(request: web.Request, rec: Record) -> dict[str, Any]:
     out: dict[str, Any] = render_v2(
         {**rec, **{k: v for k, v in ADDRESS_DEFAULTS.items() if k not in rec}}
@@ -125,7 +131,10 @@ def consignments(
     shipping = []
     for addr in store.collection("order_shipping_addresses").where("order_id", oid):
         mine = [p for p in products if p.get("order_address_id") == addr["id"]]
-        entry = render_shipping_address(request, addr)
+        # Unlike /shipping_addresses, consignments write their money as JSON numbers.
+        entry: dict[str, Any] = render_v3(
+            {**addr, **{k: v for k, v in ADDRESS_DEFAULTS.items() if k not in addr}}
+        )
         entry.pop("order_id", None)
         entry["shipping_quotes"] = link(
             request, f"/orders/{oid}/consignments/shipping/{addr['id']}/shipping_quotes"
@@ -162,7 +171,7 @@ def render_order(
     else:
         out["consignments"] = link(request, f"/orders/{oid}/consignments")
     if "fees" in includes:
-        out["fees"] = [render_v2(f) for f in store.collection("order_fees").where("order_id", oid)]
+        out["fees"] = [render_fee(f) for f in store.collection("order_fees").where("order_id", oid)]
     else:
         out["fees"] = link(request, f"/orders/{oid}/fees")
     return out

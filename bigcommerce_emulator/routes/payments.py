@@ -83,7 +83,16 @@ async def get_refund(request: web.Request) -> web.Response:
     rec = _refunds(store_of(request)).get(int_param(request, "refund_id"))
     if rec is None:
         raise ApiError(404, "Refund not found")
-    return json_response({"data": render_v3(rec), "meta": {}})
+    return json_response({"data": render_single_refund(rec), "meta": {}})
+
+
+def render_single_refund(rec: Record) -> dict[str, Any]:
+    """The single-refund answer writes each item's ``requested_amount`` as a string."""
+    out: dict[str, Any] = render_v3(rec)
+    for item, raw in zip(out["items"], rec["items"], strict=True):
+        amount = raw.get("requested_amount")
+        item["requested_amount"] = None if amount is None else f"{amount:.2f}"
+    return out
 
 
 @routes.get(r"/v3/orders/{order_id:\d+}/payment_actions/refunds", scope=ORDERS)
