@@ -1,0 +1,263 @@
+"""Stream base classes: streams declare what to fetch; paging, concurrency, retries and
+normalisation happen here and below (``paging``, ``client``).
+
+A stream declares its ``path``, fixed ``params`` (filters, ``include=``), ``required_scope``
+and, if incremental, a ``keyset`` (the modified-since and id filters its endpoint
+documents). Children declare how they attach to their parent: taken from a list the
+parent's response includes (``included_from``), or one request per parent
+(``path`` containing ``{parent_id}``). Every record gets ``store_hash``, the first key of
+every primary key.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from importlib import resources
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from singer_sdk import Stream
+from singer_sdk.helpers.conform import TypeConformanceLevel
+from singer_sdk.helpers.types import Context
+
+from tap_bigcommerce.client.errors import ScopeError
+from tap_bigcommerce.streams.normalize import apply_plan, compile_plan, utc_iso
+from tap_bigcommerce.streams.paging import (
+    KeysetReader,
+    KeysetSpec,
+    ListEndpoint,
+    offset_pages,
+    ordered_prefetch,
+)
+
+if TYPE_CHECKING:
+    from tap_bigcommerce.tap import TapBigCommerce
+
+Record = dict[str, Any]
+# Parents per child sync: children of a batch are emitted before the parent's bookmark
+# can be written past any of them.
+CHILD_BATCH = 250
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    text = resources.files("tap_bigcommerce.schemas").joinpath(f"{name}.json").read_text()
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+class BigCommerceStream(Stream):
+    """A list endpoint of one store."""
+
+    path: ClassVar[str] = ""
+    params: ClassVar[Mapping[str, Any]] = {}
+    required_scope: ClassVar[str] = ""
+    keyset: ClassVar[KeysetSpec | None] = None
+    # Incremental endpoints that filter on the modification time but cannot sort on it:
+    # read ``since_param >= bookmark`` in id order; the bookmark moves at the end of the run.
+    since_param: ClassVar[str | None] = None
+    # Keys of the parent response that carry child records; removed from parent records.
+    included_keys: ClassVar[tuple[str, ...]] = ()
+    primary_keys: ClassVar[list[str]] = ["store_hash", "id"]
+    is_sorted = True
+    # Records are normalised against the schema already; the SDK need not walk them again.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.ROOT_ONLY
+
+    def __init__(self, tap: TapBigCommerce) -> None:
+        super().__init__(tap, schema=load_schema(self.name), name=self.name)
+        self._bc_tap = tap
+        self._plan = compile_plan(self.schema, scalars=self.path.startswith("/v2/"))
+        self._store_hash = str(tap.config["store_hash"])
+        self._children_batch: list[Record] = []
+        self._flush_children = False
+        self._bookmark_frozen = False
+
+    # Declarations ---------------------------------------------------------------
+    @property
+    def endpoint_label(self) -> str:
+        return self.path
+
+    # Shared machinery ------------------------------------------------------------
+    @property
+    def page_size(self) -> int:
+        return int(self.config.get("page_size", 250))
+
+    @property
+    def concurrency(self) -> int:
+        return int(self.config.get("max_concurrency", 8))
+
+    def normalize(self, record: Record) -> Record:
+        apply_plan(self._plan, record)
+        record["store_hash"] = self._store_hash
+        return record
+
+    def endpoint(self, path: str | None = None) -> ListEndpoint:
+        return ListEndpoint(
+            self._bc_tap.client, path or self.path, dict(self.params), self.normalize
+        )
+
+    def _scope_error(self, exc: ScopeError) -> ScopeError:
+        scope = self.required_scope or exc.scope or "unknown"
+        return ScopeError(
+            f"Stream '{self.name}' needs the scope {scope} (read-only is enough) on store "
+            f"{self._store_hash!r}; the token was refused on {exc.path or self.path} (403)",
+            path=exc.path,
+            scope=scope,
+        )
+
+    def get_records(self, context: Context | None) -> Iterable[Record]:
+        try:
+            pages = self.pages(context)
+            yield from self._mark_last(pages)
+        except ScopeError as exc:
+            raise self._scope_error(exc) from exc
+
+    def pages(self, context: Context | None) -> Iterator[list[Record]]:
+        if self.keyset is not None and self.replication_key:
+            yield from self._incremental_pages(context)
+        elif self.since_param is not None and self.replication_key:
+            endpoint = self.endpoint()
+            start = self.get_starting_timestamp(context)
+            if start is not None:
+                endpoint.params = {**endpoint.params, self.since_param: utc_iso(start)}
+            yield from offset_pages(
+                endpoint, self.page_size, self._bc_tap.executor, 2 * self.concurrency
+            )
+        else:
+            yield from offset_pages(
+                self.endpoint(), self.page_size, self._bc_tap.executor, 2 * self.concurrency
+            )
+
+    def _incremental_pages(self, context: Context | None) -> Iterator[list[Record]]:
+        assert self.keyset is not None
+        start = self.get_starting_timestamp(context)
+        reader = KeysetReader(
+            self.endpoint(),
+            self.keyset,
+            page_size=self.page_size,
+            executor=self._bc_tap.executor,
+            concurrency=self.concurrency,
+            now=lambda: datetime.now(UTC),
+            keyset_max_pages=max(2, self.concurrency // 2),
+        )
+        for records, progress in reader.read(start):
+            self._bookmark_frozen = not progress.sorted
+            if progress.settle_at is not None:
+                self._settle_bookmark(progress.settle_at, context)
+            if records:
+                yield records
+        self._bookmark_frozen = False
+
+    def _settle_bookmark(self, value: str, context: Context | None) -> None:
+        state = self.get_context_state(context)
+        current = state.get("replication_key_value")
+        if current is None or str(current) < value:
+            state["replication_key"] = self.replication_key
+            state["replication_key_value"] = value
+            self.state_manager.is_flushed = False
+
+    def _increment_stream_state(
+        self, latest_record: Record, *, context: Context | None = None
+    ) -> None:
+        # While an unsorted (parallel id-window) phase runs, the bookmark stays where the
+        # last sorted record left it; it settles at the phase's freeze time at its end.
+        if self._bookmark_frozen:
+            return
+        super()._increment_stream_state(latest_record, context=context)
+
+    def _mark_last(self, pages: Iterator[list[Record]]) -> Iterator[Record]:
+        """Yield records, flagging the very last so pending children are flushed with it."""
+        previous: list[Record] | None = None
+        for page in pages:
+            if previous:
+                yield from previous
+            previous = page
+        if previous:
+            yield from previous[:-1]
+            self._flush_children = True
+            yield previous[-1]
+
+    # Children --------------------------------------------------------------------
+    def _children_wanted(self) -> bool:
+        return any(c.selected or c.has_selected_descendents for c in self.child_streams)
+
+    def generate_child_contexts(
+        self, record: Record, context: Context | None
+    ) -> Iterable[Context | None]:
+        included = {k: record.pop(k, None) for k in self.included_keys}
+        if not self.child_streams or not self._children_wanted():
+            self._flush_children = False
+            return
+        self._children_batch.append({"id": record["id"], "included": included})
+        if len(self._children_batch) >= CHILD_BATCH or self._flush_children:
+            batch, self._children_batch = self._children_batch, []
+            self._flush_children = False
+            yield {"parents": batch}
+
+    def _write_state_message(self) -> None:
+        # Children of the parents in an unflushed batch are not out yet: a STATE now could
+        # carry the parent's bookmark past them.
+        if self._children_batch:
+            return
+        super()._write_state_message()
+
+
+class ChildStream(BigCommerceStream):
+    """Records that belong to a parent record; one state for the whole stream."""
+
+    state_partitioning_keys: ClassVar[list[str]] = []
+    # Where the records come from: a list in the parent's response...
+    included_from: ClassVar[str | None] = None
+    # ...or one request per parent (``path`` contains ``{parent_id}``).
+    parent_field: ClassVar[str] = "parent_id"
+    is_sorted = False
+
+    def pages(self, context: Context | None) -> Iterator[list[Record]]:
+        parents = cast(list[Record], (context or {}).get("parents") or [])
+        if self.included_from is not None:
+            for parent in parents:
+                records = self.extract(parent["id"], parent["included"])
+                if records:
+                    yield [self._attach(parent["id"], self.normalize(r)) for r in records]
+            return
+
+        def fetch_all(parent_id: int) -> list[Record]:
+            endpoint = self.endpoint(self.path.replace("{parent_id}", str(parent_id)))
+            out: list[Record] = []
+            page_no = 1
+            while True:
+                page = endpoint.fetch({"limit": self.page_size, "page": page_no})
+                out.extend(self._attach(parent_id, r) for r in page.records)
+                more = (
+                    page_no < page.total_pages
+                    if page.total_pages is not None
+                    else len(page.records) >= self.page_size
+                )
+                if not more:
+                    return out
+                page_no += 1
+
+        tasks = [(lambda pid=int(p["id"]): fetch_all(pid)) for p in parents]
+        for records in ordered_prefetch(self._bc_tap.executor, tasks, 4 * self.concurrency):
+            if records:
+                yield records
+
+    def extract(self, parent_id: int, included: Mapping[str, Any]) -> list[Record]:
+        value = included.get(self.included_from or "")
+        return list(value) if isinstance(value, list) else []
+
+    def _attach(self, parent_id: int, record: Record) -> Record:
+        if record.get(self.parent_field) is None:
+            record[self.parent_field] = parent_id
+        return record
+
+    def get_child_context(self, record: Record, context: Context | None) -> Context | None:
+        return None
+
+    def _write_starting_replication_value(self, context: Context | None) -> None:
+        return None
+
+
+def pages_needed(total: int, page_size: int) -> int:
+    return math.ceil(total / page_size) if total else 0

@@ -1,0 +1,315 @@
+"""Ways through a list endpoint, each yielding pages of records in the order to emit them.
+
+- ``offset_pages``: page numbers, for full-table streams. Pages 2..N are fetched in parallel
+  once page 1 says how many there are (v3 ``meta.pagination``); v2 lists without a count
+  are read one page at a time until a short page or a 204.
+- ``KeysetReader``: the incremental path. Pages of ``modified >= t`` sorted ascending, each
+  request restarting at the last timestamp emitted and dropping what was already emitted
+  (so a record modified mid-sync and moved to the end is met again, never skipped); ties
+  wider than a page are walked by id. For a large first read it freezes the set at the
+  sync start ``S`` (``modified <= S``) and reads it in id windows fetched in parallel,
+  then sweeps ``modified >= S`` by keyset to catch what changed meanwhile.
+
+Every parallel read goes through ``ordered_prefetch``: a bounded number of requests ahead,
+results handed back in order to the one thread that writes records.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from tap_bigcommerce.client.http import BigCommerceClient
+from tap_bigcommerce.streams.normalize import utc_iso
+
+T = TypeVar("T")
+Record = dict[str, Any]
+Params = dict[str, Any]
+
+
+def ordered_prefetch(
+    executor: Executor, tasks: Iterable[Callable[[], T]], depth: int
+) -> Iterator[T]:
+    """Run ``tasks`` with at most ``depth`` submitted ahead; yield results in task order."""
+    pending: deque[Future[T]] = deque()
+    it = iter(tasks)
+    try:
+        for task in it:
+            pending.append(executor.submit(task))
+            if len(pending) >= depth:
+                break
+        while pending:
+            result = pending.popleft().result()
+            for task in it:
+                pending.append(executor.submit(task))
+                break
+            yield result
+    finally:
+        for fut in pending:
+            fut.cancel()
+
+
+@dataclass
+class Page:
+    records: list[Record]
+    total: int | None = None
+    total_pages: int | None = None
+
+
+@dataclass
+class ListEndpoint:
+    """One list path with its fixed parameters; knows the v2 and v3 envelopes."""
+
+    client: BigCommerceClient
+    path: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    normalize: Callable[[Record], Record] = lambda r: r
+
+    @property
+    def is_v2(self) -> bool:
+        return self.path.startswith("/v2/")
+
+    def fetch(self, extra: Mapping[str, Any], path: str | None = None) -> Page:
+        body = self.client.get_json(path or self.path, {**self.params, **extra})
+        if body is None:
+            return Page([])
+        if isinstance(body, list):
+            return Page([self.normalize(r) for r in body])
+        if isinstance(body, dict) and isinstance(body.get("data"), list):
+            pagination = (body.get("meta") or {}).get("pagination") or {}
+            return Page(
+                [self.normalize(r) for r in body["data"]],
+                total=pagination.get("total"),
+                total_pages=pagination.get("total_pages"),
+            )
+        if isinstance(body, dict) and isinstance(body.get("data"), dict):
+            return Page([self.normalize(body["data"])])
+        if isinstance(body, dict):
+            return Page([self.normalize(body)])
+        raise ValueError(f"{self.path}: unexpected response body of type {type(body).__name__}")
+
+
+def offset_pages(
+    endpoint: ListEndpoint, page_size: int, executor: Executor, depth: int
+) -> Iterator[list[Record]]:
+    first = endpoint.fetch({"limit": page_size, "page": 1})
+    yield first.records
+    if first.total_pages is not None:
+        tasks = [
+            (lambda p=p: endpoint.fetch({"limit": page_size, "page": p}).records)
+            for p in range(2, first.total_pages + 1)
+        ]
+        yield from ordered_prefetch(executor, tasks, depth)
+        return
+    page, records = 1, first.records
+    while len(records) >= page_size:
+        page += 1
+        records = endpoint.fetch({"limit": page_size, "page": page}).records
+        if records:
+            yield records
+
+
+@dataclass(frozen=True)
+class KeysetSpec:
+    """How one endpoint filters and sorts on its modification time and ids."""
+
+    since_param: str  # inclusive lower bound on the modification time
+    until_param: str | None  # inclusive upper bound
+    sort_modified_asc: Mapping[str, str]
+    sort_id_asc: Mapping[str, str] | None = None
+    sort_id_desc: Mapping[str, str] | None = None
+    id_min_param: str | None = None  # inclusive
+    id_max_param: str | None = None  # inclusive
+    count_path: str | None = None  # v2: how many records match, without reading them
+    modified_field: str = "date_modified"
+
+    @property
+    def has_id_range(self) -> bool:
+        return bool(
+            self.id_min_param and self.id_max_param and self.sort_id_asc and self.sort_id_desc
+        )
+
+
+def _fmt(ts: datetime) -> str:
+    return utc_iso(ts)
+
+
+@dataclass
+class Progress:
+    """What the reader reports alongside each page: may the bookmark advance with it?"""
+
+    sorted: bool
+    # When the unsorted phase ends, the bookmark may jump to this value.
+    settle_at: str | None = None
+
+
+class KeysetReader:
+    def __init__(
+        self,
+        endpoint: ListEndpoint,
+        spec: KeysetSpec,
+        *,
+        page_size: int,
+        executor: Executor,
+        concurrency: int,
+        now: Callable[[], datetime],
+        keyset_max_pages: int = 4,
+    ) -> None:
+        self.endpoint = endpoint
+        self.spec = spec
+        self.page_size = page_size
+        self.executor = executor
+        self.concurrency = concurrency
+        self.now = now
+        self.keyset_max_pages = keyset_max_pages
+        self.requests_planned: list[str] = []
+
+    # Helpers ------------------------------------------------------------------
+    def _key(self, r: Record) -> tuple[str, int]:
+        return (str(r.get(self.spec.modified_field) or ""), int(r["id"]))
+
+    def _page(self, extra: Params) -> Page:
+        return self.endpoint.fetch({"limit": self.page_size, **extra})
+
+    def _total(self, first: Page, since: datetime | None) -> int | None:
+        if first.total is not None:
+            return first.total
+        if self.spec.count_path:
+            params = {self.spec.since_param: _fmt(since)} if since else {}
+            body = self.endpoint.client.get_json(self.spec.count_path, params)
+            if isinstance(body, dict) and isinstance(body.get("count"), int):
+                return int(body["count"])
+        return None
+
+    # The read ------------------------------------------------------------------
+    def read(self, since: datetime | None) -> Iterator[tuple[list[Record], Progress]]:
+        first = self._page(self._keyset_params(since, None))
+        yield first.records, Progress(sorted=True)
+        if len(first.records) < self.page_size:
+            return
+        last = self._key(first.records[-1])
+        total = self._total(first, since)
+        remaining = (
+            math.ceil(max(0, total - len(first.records)) / self.page_size)
+            if total is not None
+            else None
+        )
+        parallel = (
+            self.spec.has_id_range
+            and self.spec.until_param is not None
+            and self.concurrency > 1
+            and remaining is not None
+            and remaining > self.keyset_max_pages
+        )
+        if not parallel:
+            yield from self._keyset(last, None)
+            return
+        frozen_at = self.now().replace(microsecond=0)
+        settle = _fmt(frozen_at)
+        for records in self._windows(last, frozen_at):
+            yield records, Progress(sorted=False)
+        # Everything modified at or before S has been emitted: the bookmark may move to S.
+        yield [], Progress(sorted=False, settle_at=settle)
+        yield from self._keyset((settle, 0), None)
+
+    def _keyset_params(self, since: datetime | str | None, until: str | None) -> Params:
+        params: Params = {"page": 1, **self.spec.sort_modified_asc}
+        if since is not None:
+            params[self.spec.since_param] = since if isinstance(since, str) else _fmt(since)
+        if until is not None and self.spec.until_param:
+            params[self.spec.until_param] = until
+        return params
+
+    def _keyset(
+        self, last: tuple[str, int], until: str | None
+    ) -> Iterator[tuple[list[Record], Progress]]:
+        """Pages of records after ``last`` in (modified, id) order, until a short page."""
+        while True:
+            page = self._page(self._keyset_params(last[0], until))
+            fresh = [r for r in page.records if self._key(r) > last]
+            if fresh:
+                yield fresh, Progress(sorted=True)
+                last = self._key(fresh[-1])
+            if len(page.records) < self.page_size:
+                return
+            if not fresh:
+                # A full page of one timestamp, all already emitted: walk that second by id.
+                yield from self._tie(last)
+                nxt = datetime.fromisoformat(last[0]) + timedelta(seconds=1)
+                last = (_fmt(nxt), 0)
+
+    def _tie(self, last: tuple[str, int]) -> Iterator[tuple[list[Record], Progress]]:
+        ts, after_id = last
+        spec = self.spec
+        if spec.until_param is None:
+            raise RuntimeError(
+                f"{self.endpoint.path}: more than {self.page_size} records share the "
+                f"timestamp {ts} and the endpoint has no upper time bound to walk them"
+            )
+        base = {spec.since_param: ts, spec.until_param: ts, "page": 1}
+        if spec.id_min_param and spec.sort_id_asc:
+            while True:
+                params = {**base, **spec.sort_id_asc, spec.id_min_param: after_id + 1}
+                page = self._page(params)
+                if page.records:
+                    yield page.records, Progress(sorted=True)
+                    after_id = int(page.records[-1]["id"])
+                if len(page.records) < self.page_size:
+                    return
+        # No id filter: page numbers within one past second. A record leaving the set
+        # (modified) is re-read at its new timestamp later in this run.
+        page_no = 1
+        while True:
+            page = self._page({**base, **spec.sort_modified_asc, "page": page_no})
+            fresh = [r for r in page.records if int(r["id"]) > after_id]
+            if fresh:
+                yield fresh, Progress(sorted=True)
+                after_id = int(fresh[-1]["id"])
+            if len(page.records) < self.page_size:
+                return
+            page_no += 1
+
+    def _windows(self, last: tuple[str, int], frozen_at: datetime) -> Iterator[list[Record]]:
+        """The frozen set (last[0] <= modified <= S) in id windows, fetched in parallel."""
+        spec = self.spec
+        assert spec.id_min_param and spec.id_max_param and spec.until_param
+        assert spec.sort_id_asc is not None and spec.sort_id_desc is not None
+        frozen: Params = {
+            spec.since_param: last[0],
+            spec.until_param: _fmt(frozen_at),
+            "page": 1,
+        }
+        top = self.endpoint.fetch({**frozen, **spec.sort_id_desc, "limit": 1}).records
+        if not top:
+            return
+        max_id = int(top[0]["id"])
+        id_min, id_max = spec.id_min_param, spec.id_max_param
+        sort_id_asc = spec.sort_id_asc
+
+        def window(lo: int, hi: int) -> list[Record]:
+            out: list[Record] = []
+            cursor = lo
+            while True:
+                params = {**frozen, **sort_id_asc, id_max: hi}
+                if cursor > 0:
+                    params[id_min] = cursor
+                page = self._page(params)
+                out.extend(r for r in page.records if self._key(r) > last)
+                if len(page.records) < self.page_size:
+                    return out
+                cursor = int(page.records[-1]["id"]) + 1
+
+        bounds = [(0, self.page_size)]
+        lo = self.page_size + 1
+        while lo <= max_id:
+            bounds.append((lo, lo + self.page_size - 1))
+            lo += self.page_size
+        tasks = [(lambda lo=lo, hi=hi: window(lo, hi)) for lo, hi in bounds]
+        for records in ordered_prefetch(self.executor, tasks, 2 * self.concurrency):
+            if records:
+                yield records

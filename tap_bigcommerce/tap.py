@@ -1,0 +1,61 @@
+"""tap-bigcommerce: every stream a data team needs from a BigCommerce store."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property
+
+from singer_sdk import Tap
+from singer_sdk.contrib.msgspec import MsgSpecWriter
+
+from tap_bigcommerce.auth import authenticator_from_config
+
+# The auth module's settings (auth_scheme, OAuth modes, ...): merged into the tap's settings.
+from tap_bigcommerce.auth.settings_schema import AUTH_SETTINGS
+from tap_bigcommerce.client.http import BigCommerceClient
+from tap_bigcommerce.config import settings_schema, validate_config
+from tap_bigcommerce.streams import STREAM_TYPES
+from tap_bigcommerce.streams.base import BigCommerceStream
+
+
+class TapBigCommerce(Tap):
+    """Singer tap for the BigCommerce store APIs (v2 and v3)."""
+
+    name = "tap-bigcommerce"
+    config_jsonschema = settings_schema(AUTH_SETTINGS)
+    # msgspec writes records several times faster than the standard json writer, and
+    # prints Decimal values as JSON numbers.
+    message_writer_class = MsgSpecWriter
+
+    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        if raise_errors:
+            validate_config(self.config)
+        return super()._validate_config(raise_errors=raise_errors)
+
+    @cached_property
+    def client(self) -> BigCommerceClient:
+        config = self.config
+        return BigCommerceClient(
+            api_url=str(config.get("api_url") or "https://api.bigcommerce.com"),
+            authenticator=authenticator_from_config(config),
+            timeout=float(config.get("request_timeout", 60)),
+            user_agent=config.get("user_agent"),
+            max_retries=int(config.get("max_retries", 8)),
+            max_concurrency=int(config.get("max_concurrency", 8)),
+            backoff_factor_s=float(config.get("retry_backoff", 1.0)),
+        )
+
+    @cached_property
+    def executor(self) -> ThreadPoolExecutor:
+        # Every request of every stream runs here, so max_concurrency bounds them all.
+        return ThreadPoolExecutor(
+            max_workers=int(self.config.get("max_concurrency", 8)),
+            thread_name_prefix="bigcommerce",
+        )
+
+    def discover_streams(self) -> list[BigCommerceStream]:
+        return [stream_type(self) for stream_type in STREAM_TYPES]
+
+
+if __name__ == "__main__":
+    TapBigCommerce.cli()
