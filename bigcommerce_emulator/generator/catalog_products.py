@@ -144,9 +144,8 @@ def build_product(
     price = _money(rng, p_lo, p_hi)
     sale = (price * Decimal("0.8")).quantize(CENT) if rng.random() < 0.15 else ZERO
     weight = Decimal(str(round(rng.uniform(w_lo, w_hi), 2)))
-    product = product_defaults()
+    product = {"id": pid, **product_defaults()}
     product.update(
-        id=pid,
         name=name,
         sku=sku,
         description=f"<p>{name}: a {noun.lower()} from our {dept.lower()} range.</p>",
@@ -230,7 +229,7 @@ def _variants(
         code = "-".join(v["_code"] for _, v in combo)
         level = rng.choice((0, rng.randint(1, 40), rng.randint(40, 400)))
         total += level
-        v = variant_defaults()
+        v = {"id": vid, **variant_defaults()}
         bump = Decimal(rng.choice((0, 0, 0, 2, 5)))
         v.update(
             id=vid,
@@ -271,9 +270,12 @@ def _children(
     store: Store, rng: random.Random, ids: _Ids, batch: _Batch, product: Record, noun: str
 ) -> None:
     pid = product["id"]
+    # The first products of a store show every kind of child, so that each sub-resource
+    # endpoint has records to serve even in the smallest store.
+    rich = pid <= 3
     created, modified = product["date_created"], product["date_modified"]
     span = max(1, int((modified - created).total_seconds()))
-    for k in range(rng.choice((0, 1, 1, 2, 2, 3, 4))):
+    for k in range(max(rich, rng.choice((0, 1, 1, 2, 2, 3, 4)))):
         iid = ids.take("product_images")
         img = {
             "id": iid,
@@ -285,11 +287,11 @@ def _children(
             "date_modified": created + timedelta(seconds=rng.randrange(span)),
         }
         batch.add("product_images", img)
-    for fname, choices in rng.sample(CUSTOM_FIELDS, rng.choice((0, 1, 2, 2, 3))):
+    for fname, choices in rng.sample(CUSTOM_FIELDS, max(rich, rng.choice((0, 1, 2, 2, 3)))):
         cf = {"id": ids.take("product_custom_fields"), "product_id": pid}
         cf.update(name=fname, value=rng.choice(choices))
         batch.add("product_custom_fields", cf)
-    if rng.random() < 0.15:
+    if rng.random() < 0.15 or rich:
         tiers = [(5, 9, 5), (10, 24, 10), (25, 0, 15)][: rng.randint(2, 3)]
         for k, (qmin, qmax, pct) in enumerate(tiers):
             rule = {
@@ -301,8 +303,8 @@ def _children(
                 "amount": pct,
             }
             batch.add("product_bulk_pricing_rules", rule)
-    if rng.random() < 0.2:
-        mname, mtype = rng.choice(MODIFIERS)
+    if rng.random() < 0.2 or rich:
+        mname, mtype = MODIFIERS[1] if rich else rng.choice(MODIFIERS)
         mid = ids.take("product_modifiers")
         values = []
         if mtype == "checkbox":
@@ -317,10 +319,10 @@ def _children(
                         "is_default": label == "No",
                         "adjusters": {
                             "price": {
-                                "adjuster": "relative" if label == "Yes" else None,
+                                "adjuster": "relative",
                                 "adjuster_value": 4.99 if label == "Yes" else 0,
                             },
-                            "weight": {"adjuster": None, "adjuster_value": 0},
+                            "weight": {"adjuster": "relative", "adjuster_value": 0},
                             "image_url": "",
                             "purchasing_disabled": {"status": False, "message": ""},
                         },
@@ -345,7 +347,7 @@ def _children(
                 "option_values": values,
             },
         )
-    if rng.random() < 0.05:
+    if rng.random() < 0.05 or rich:
         batch.add(
             "product_videos",
             {
@@ -362,7 +364,7 @@ def _children(
             },
         )
     rating_sum = count = 0
-    for _ in range(rng.choice((0, 0, 0, 1, 2, 3))):
+    for _ in range(max(rich, rng.choice((0, 0, 0, 1, 2, 3)))):
         rating = rng.choices((1, 2, 3, 4, 5), (1, 1, 2, 4, 6))[0]
         when = created + timedelta(seconds=rng.randrange(span))
         batch.add(

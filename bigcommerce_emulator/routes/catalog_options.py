@@ -110,8 +110,8 @@ def _value(
         rec.setdefault(
             "adjusters",
             {
-                "price": {"adjuster": None, "adjuster_value": 0},
-                "weight": {"adjuster": None, "adjuster_value": 0},
+                "price": {"adjuster": "relative", "adjuster_value": 0},
+                "weight": {"adjuster": "relative", "adjuster_value": 0},
                 "image_url": "",
                 "purchasing_disabled": {"status": False, "message": ""},
             },
