@@ -12,11 +12,13 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
 from aiohttp import web
 
 from bigcommerce_emulator.errors import ApiError
 from bigcommerce_emulator.filters import apply, build_predicates, parse_date, parse_int, parse_str
+from bigcommerce_emulator.paging import _encode_cursor as encode_cursor
 from bigcommerce_emulator.paging import json_response, v3_cursor_page, v3_page
 from bigcommerce_emulator.render import render_v3
 from bigcommerce_emulator.routes.batch_bodies import (
@@ -234,7 +236,29 @@ async def list_customers(request: web.Request) -> web.Response:
 
     if "after" in query or "before" in query:
         return v3_cursor_page(query, records, render=render)
-    return v3_page(query, records, render=render)
+    return v3_page(query, records, render=render, extra_meta=_cursor_meta(query, records))
+
+
+def _cursor_meta(query: dict[str, str], records: list[Record]) -> dict[str, Any]:
+    """Offset pages also carry the cursors, so that a client can switch to ``after``."""
+    try:
+        limit = max(1, min(int(query.get("limit") or 50), 250))
+        page = max(1, int(query.get("page") or 1))
+    except ValueError:
+        return {}
+    chunk = records[(page - 1) * limit : page * limit]
+    if not chunk:
+        return {}
+    cursor: dict[str, Any] = {
+        "count": len(chunk),
+        "per_page": limit,
+        "start_cursor": encode_cursor(chunk[0]["id"]),
+        "end_cursor": encode_cursor(chunk[-1]["id"]),
+        "links": {},
+    }
+    if page * limit < len(records):
+        cursor["links"]["next"] = "?" + urlencode({"limit": limit, "after": cursor["end_cursor"]})
+    return {"cursor_pagination": cursor}
 
 
 def _email_owner(store: Store, email: str) -> Record | None:
