@@ -6,19 +6,17 @@ route, so these tests use the simplest routes that exist rather than naming one 
 
 from __future__ import annotations
 
-import re
-
 from bigcommerce_emulator.routes import all_routes
 from bigcommerce_emulator.routing import RouteSpec
+from tests.emulator.openapi_spec import fill, path_params
 
-PARAM = re.compile(r"\{[^}]+\}")
 # Small, always-populated lists first; any parameterless GET route will do.
 PREFERRED = ("/v3/catalog/brands", "/v2/store", "/v3/channels", "/v2/order_statuses")
 
 
 def concrete(path: str) -> str:
     """The route path with every path parameter set to 1 (enough for checks before handlers)."""
-    return PARAM.sub("1", path)
+    return fill(path, {name: "1" for _, _, name in path_params(path)})
 
 
 def plain_get_route(version: str | None = None) -> RouteSpec:
