@@ -12,13 +12,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
 from aiohttp import web
 
 from bigcommerce_emulator import filters
 from bigcommerce_emulator.errors import V3_ERROR_TYPE, ApiError
 from bigcommerce_emulator.generator.pricing import record_key
-from bigcommerce_emulator.paging import json_response, v3_cursor_page, v3_page
+from bigcommerce_emulator.paging import (
+    MAX_LIMIT,
+    V3_DEFAULT_LIMIT,
+    json_response,
+    v3_cursor_page,
+    v3_page,
+)
+from bigcommerce_emulator.paging import _encode_cursor as encode_cursor
 from bigcommerce_emulator.render import render_v3
 from bigcommerce_emulator.routing import Routes, int_param, query_of, store_of
 from bigcommerce_emulator.store import Record, Store
@@ -51,10 +59,25 @@ ASSIGNMENT_FILTERS: dict[str, filters.Parser] = {
 
 
 def _page(query: dict[str, str], records: list[Record], render: Callable[[Record], Any]) -> Any:
-    """Price-list collections page by offset, or by cursor when before/after is given."""
+    """Price-list collections page by cursor when before/after is given; otherwise by offset,
+    with the cursor of the page in ``meta.cursor_pagination`` so a client can switch to
+    cursors from the first page on."""
     if "before" in query or "after" in query:
         return v3_cursor_page(query, records, render=render)
-    return v3_page(query, records, render=render)
+    try:
+        limit = max(1, min(int(query.get("limit") or V3_DEFAULT_LIMIT), MAX_LIMIT))
+        page = max(1, int(query.get("page") or 1))
+    except ValueError as exc:
+        raise ApiError(422, "The 'limit' and 'page' parameters must be integers") from exc
+    chunk = records[(page - 1) * limit : page * limit]
+    cursor: dict[str, Any] = {"count": len(chunk), "per_page": limit, "links": {}}
+    if chunk:
+        cursor["start_cursor"] = encode_cursor(chunk[0]["id"])
+        cursor["end_cursor"] = encode_cursor(chunk[-1]["id"])
+        rest = {k: v for k, v in query.items() if k not in ("page", "before", "after")}
+        if page * limit < len(records):
+            cursor["links"]["next"] = "?" + urlencode({**rest, "after": cursor["end_cursor"]})
+    return v3_page(query, records, render=render, extra_meta={"cursor_pagination": cursor})
 
 
 # Price lists --------------------------------------------------------------------------------
@@ -241,12 +264,12 @@ async def put_record(request: web.Request) -> web.Response:
     if not isinstance(body, dict):
         raise ApiError(422, INVALID, errors={"body": "must be a JSON object"})
     item = {**body, "variant_id": variant_id, "currency": currency}
-    outcome = _upsert(store, price_list["id"], item, create_only=False)
-    if isinstance(outcome, dict):
-        if "variant_id" in outcome:
-            raise ApiError(404, "Variant not found", errors=outcome)
-        raise ApiError(422, INVALID, errors=outcome)
-    return json_response({"data": _render_record(set())(outcome), "meta": {}})
+    rec, errors = _upsert(store, price_list["id"], item, create_only=False)
+    if rec is None:
+        if "does not exist" in errors.get("variant_id", ""):
+            raise ApiError(404, "Variant not found", errors=errors)
+        raise ApiError(422, INVALID, errors=errors)
+    return json_response({"data": _render_record(set())(rec), "meta": {}})
 
 
 @routes.delete(
@@ -330,37 +353,39 @@ def _item_values(item: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
 
 def _upsert(
     store: Store, price_list_id: int, item: Any, *, create_only: bool
-) -> Record | dict[str, str]:
-    """Apply one record; return the stored record, or field errors naming what is wrong."""
+) -> tuple[Record | None, dict[str, str]]:
+    """Apply one record: the stored record, or None and field errors naming what is wrong."""
     if not isinstance(item, dict):
-        return {"item": "must be a JSON object"}
+        return None, {"item": "must be a JSON object"}
     currency = item.get("currency")
     if not isinstance(currency, str) or len(currency) != 3:
-        return {"currency": "This field is required (an ISO 4217 code)"}
+        return None, {"currency": "This field is required (an ISO 4217 code)"}
     if item.get("variant_id") is None and not item.get("sku"):
-        return {"variant_id": "one of variant_id or sku is required"}
+        return None, {"variant_id": "one of variant_id or sku is required"}
     variant = _resolve_variant(store, item)
     if variant is None:
         if item.get("variant_id") is not None:
-            return {"variant_id": f"variant {item['variant_id']} does not exist"}
-        return {"sku": f"no variant has the SKU {item.get('sku')!r}"}
+            return None, {"variant_id": f"variant {item['variant_id']} does not exist"}
+        return None, {"sku": f"no variant has the SKU {item.get('sku')!r}"}
     values, errors = _item_values(item)
     if errors:
-        return errors
+        return None, errors
     col = store.collection("price_list_records")
     key = record_key(price_list_id, variant["id"], currency)
     existing = col.where("_key", key)
     if existing:
         if create_only:
-            return {"variant_id": "a price record for this variant and currency already exists"}
+            return None, {
+                "variant_id": "a price record for this variant and currency already exists"
+            }
         rec = existing[0]
         changed = {k: v for k, v in values.items() if rec.get(k) != v}
         if not changed:
-            return rec
+            return rec, {}
         merged = {**rec, **changed}
     else:
         if values.get("price") is None:
-            return {"price": "This field is required"}
+            return None, {"price": "This field is required"}
         changed = values
         merged = {
             "_key": key,
@@ -379,8 +404,8 @@ def _upsert(
     merged["calculated_price"] = sale if sale is not None and sale > 0 else merged["price"]
     if existing:
         changed["calculated_price"] = merged["calculated_price"]
-        return col.update(existing[0]["id"], changed)
-    return col.insert(merged)
+        return col.update(existing[0]["id"], changed), {}
+    return col.insert(merged), {}
 
 
 def _batch_error(price_list_id: int | None, item: Any, errors: dict[str, str]) -> dict[str, Any]:
@@ -413,9 +438,9 @@ async def _batch(
                 )
                 continue
             list_id = raw
-        outcome = _upsert(store, list_id, item, create_only=create_only)
-        if isinstance(outcome, dict):
-            batch_errors.append(_batch_error(list_id, item, outcome))
+        rec, errors = _upsert(store, list_id, item, create_only=create_only)
+        if rec is None:
+            batch_errors.append(_batch_error(list_id, item, errors))
     if batch_errors:
         return json_response(
             {
