@@ -16,7 +16,7 @@ import requests
 from tests.emulator_process import Emulator, running_emulator
 
 CLIENT_ID = "test-client-id-0001"
-CLIENT_SECRET = "test-client-secret-9f8e7d6c5b4a"
+CLIENT_SECRET = "test-client-secret-9f8e7d6c5b4a-3c2b1a09"
 STORE_HASH = "teststore"
 
 

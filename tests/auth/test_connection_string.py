@@ -15,7 +15,7 @@ from tap_bigcommerce.auth.errors import AuthSetupError
 from tap_bigcommerce.auth.settings import AuthSettings
 
 settings_names = st.sampled_from(sorted(CANONICAL_NAMES))
-values = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+values = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40)
 
 
 @given(st.dictionaries(settings_names, values, max_size=len(CANONICAL_NAMES)))
