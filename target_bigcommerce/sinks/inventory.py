@@ -1,8 +1,9 @@
 """inventory_items: absolute stock levels by location, written as absolute adjustments.
 
 A record names a location (``location_id``) and an item (``variant_id``, ``sku`` or
-``product_id``, top level or under ``identity`` as the tap writes it) and the level to set
-(``quantity``, else ``total_inventory_onhand``). A record whose level already holds is
+``product_id``, top level or under ``identity``) and the level to set (``quantity``, else
+``total_inventory_onhand``); a record as the tap writes it, with its levels under
+``locations``, stands for one record per location. A record whose level already holds is
 counted unchanged; a level the location did not track yet is counted created.
 """
 
@@ -40,6 +41,22 @@ class InventoryItemsSink(BigCommerceSink):
     identity_keys = frozenset()
     drain_size = ADJUSTMENT_BATCH
     parent_streams = ("products", "product_variants")
+
+    def process_record(self, record: dict, context: dict) -> None:
+        # The tap writes one record per item with its levels under ``locations``: each
+        # level is a record of its own here.
+        levels = record.get("locations")
+        if record.get("location_id") is None and isinstance(levels, list) and levels:
+            base = {k: v for k, v in record.items() if k != "locations"}
+            for level in levels:
+                if isinstance(level, Mapping):
+                    flat = {
+                        "location_id": level.get("location_id"),
+                        "quantity": level.get("total_inventory_onhand"),
+                    }
+                    super().process_record({**base, **flat}, context)
+            return
+        super().process_record(record, context)
 
     def key_value(self, record: Mapping[str, Any], key: str) -> Any:
         value = _field(record, key)
