@@ -23,15 +23,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--token", action="append", default=[], help="token with every scope, one per --store-hash"
     )
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--size", choices=sorted(NAMED_SIZES), default="small")
-    p.add_argument("--products", type=int)
-    p.add_argument("--customers", type=int)
-    p.add_argument("--orders", type=int)
-    p.add_argument("--latency-ms", type=int, default=0)
+    p.add_argument("--seed", type=int, default=1, help="seed of the generated data (default 1)")
+    p.add_argument(
+        "--size",
+        choices=sorted(NAMED_SIZES),
+        default="small",
+        help="named data size: "
+        + ", ".join(f"{n} ({a}/{b}/{c})" for n, (a, b, c) in NAMED_SIZES.items())
+        + " products/customers/orders; default small",
+    )
+    p.add_argument("--products", type=int, help="number of products (overrides --size)")
+    p.add_argument("--customers", type=int, help="number of customers (overrides --size)")
+    p.add_argument("--orders", type=int, help="number of orders (overrides --size)")
+    p.add_argument(
+        "--latency-ms", type=int, default=0, help="delay before each store answer (default 0)"
+    )
     p.add_argument("--jitter-ms", type=int, default=None, help="default: 10%% of --latency-ms")
     p.add_argument("--quota", type=int, default=150, help="requests per window; 0 = unlimited")
-    p.add_argument("--window-ms", type=int, default=30_000)
+    p.add_argument(
+        "--window-ms", type=int, default=30_000, help="quota window in ms (default 30000)"
+    )
     p.add_argument("--oauth-client-id", default=None, help="register an OAuth app")
     p.add_argument("--oauth-client-secret", default=None)
     p.add_argument("--oauth-expires-in", type=int, default=None, help="tokens expire (seconds)")
@@ -41,6 +52,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error("--host must be a loopback address")
     if args.token and len(args.token) != len(args.store_hash):
         p.error("give one --token per --store-hash")
+    for name in ("products", "customers", "orders", "latency_ms", "jitter_ms", "quota"):
+        value = getattr(args, name)
+        if value is not None and value < 0:
+            p.error(f"--{name.replace('_', '-')} must not be negative")
+    if args.window_ms <= 0:
+        p.error("--window-ms must be positive")
     return args
 
 

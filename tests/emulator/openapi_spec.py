@@ -86,7 +86,7 @@ class Operation:
     def response_schema(self, status: int) -> dict[str, Any] | None:
         """The JSON schema documented for ``status`` (None when it documents no JSON body)."""
         responses = self.op.get("responses", {})
-        resp = responses.get(str(status)) or responses.get(int(status))  # type: ignore[call-overload]
+        resp = responses.get(str(status)) or responses.get(status)
         if resp is None:
             return None
         resp = resolve(self.file, resp)

@@ -201,3 +201,13 @@ def test_get_route_conforms_to_the_openapi_schema(
         f"  {src}:\n" + "\n".join(f"    {e}" for e in errs[:15]) for src, errs in failures.items()
     )
     pytest.fail(f"{where} does not match the documented schema:\n{report}")
+
+
+def test_every_route_is_documented() -> None:
+    """Writes too: a route the OpenAPI files do not describe is not the real API."""
+    missing = [
+        f"{route.method} {route.path}"
+        for route in all_routes()
+        if not openapi_spec.find(route.method, route.path)
+    ]
+    assert not missing, "routes with no operation in the OpenAPI files: " + ", ".join(missing)
