@@ -66,7 +66,7 @@ NULLABLE = tuple(k for k, v in VARIANT_FIELDS.items() if v == NUM) + (
     "inventory_warning_level",
 )
 LENGTHS = {
-    "sku": (1, 255),
+    "sku": (0, 255),
     "upc": (0, 14),
     "gtin": (0, 14),
     "purchasing_disabled_message": (0, 255),
@@ -92,6 +92,8 @@ def check_new_variants(
         if errors:
             return 422, {f"variants.{i}.{k}": v for k, v in errors.items()}
         sku = fields["sku"]
+        if not sku:
+            return 422, {f"variants.{i}.sku": "sku is required"}
         if sku in seen or sku_owner(store, sku) or (sku == product_sku and len(bodies) > 1):
             return 409, {f"variants.{i}.sku": f"The SKU '{sku}' is already in use"}
         seen.add(sku)
@@ -197,6 +199,8 @@ def _check_update(
     if errors:
         return 422, fields, errors
     sku = fields.get("sku")
+    if "sku" in fields and not sku:
+        return 422, fields, {"sku": "sku must not be empty"}
     if sku and (
         (sku_owner(store, sku) - {variant["product_id"]})
         or sku in seen
