@@ -5,8 +5,9 @@
 * ``login``: the desktop flow (browser and loopback listener), saved to the settings file.
 * ``show``: what the settings file holds, secrets masked.
 
-Settings come from ``--config`` files (the tap's own config) or ``--config ENV``
-(``TAP_BIGCOMMERCE_<SETTING>`` variables, as Meltano sets them); flags override both.
+Settings come from ``--config`` files (the tap's own config) or ``--config ENV``: the
+``TAP_BIGCOMMERCE_<SETTING>`` or ``MELTANO_EXTRACT_<SETTING>`` variables Meltano sets for a
+plugin command, read by default when no ``--config`` is given. Flags override both.
 Secrets are read from config only, never from flags, so they stay out of process lists.
 """
 
@@ -32,17 +33,19 @@ from tap_bigcommerce.auth.settings_file import SettingsFile
 from tap_bigcommerce.auth.token_set import TokenSet
 from tap_bigcommerce.auth.web_flow import get_access_token, get_authorization_url
 
-ENV_PREFIX = "TAP_BIGCOMMERCE_"
+# Later prefixes win: the plugin's own variables over Meltano's generic ones.
+ENV_PREFIXES = ("MELTANO_EXTRACT_", "TAP_BIGCOMMERCE_")
 
 
 def _load_config(sources: list[str]) -> dict[str, Any]:
     config: dict[str, Any] = {}
     for source in sources:
         if source == "ENV":
-            for name in (*AUTH_SETTING_NAMES, "connection_string"):
-                value = os.environ.get(ENV_PREFIX + name.upper())
-                if value:
-                    config[name] = value
+            for prefix in ENV_PREFIXES:
+                for name in (*AUTH_SETTING_NAMES, "connection_string"):
+                    value = os.environ.get(prefix + name.upper())
+                    if value:
+                        config[name] = value
             continue
         try:
             data = json.loads(Path(source).read_text())
@@ -70,7 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     url.add_argument("--callback-url")
     url.add_argument("--scopes", help="scopes (permissions), space or comma separated")
     ex = sub.add_parser("exchange", parents=[common], help="exchange a verifier for a token")
-    ex.add_argument("--verifier", required=True, help="the code, or the whole callback URL")
+    ex.add_argument(
+        "--verifier", help="the code, or the whole callback URL (default: oauth_verifier)"
+    )
     ex.add_argument("--callback-url")
     ex.add_argument("--state", help="the state printed by `url`, checked against the callback")
     ex.add_argument("--no-save", action="store_true", help="print only, do not save")
@@ -83,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> tuple[AuthSettings, dict[str, Any]]:
-    config = _load_config(args.config)
+    config = _load_config(args.config or ["ENV"])
     overrides = {
         "store_hash": args.store_hash,
         "client_id": args.client_id,
@@ -118,7 +123,10 @@ def run(argv: list[str] | None = None) -> int:
         save = not args.no_save and bool(
             args.settings_location or config.get("oauth_settings_location")
         )
-        token = get_access_token(settings, args.verifier, expected_state=args.state, save=save)
+        verifier = args.verifier or settings.oauth_verifier
+        if not verifier:
+            raise AuthSetupError("exchange: give --verifier or set oauth_verifier")
+        token = get_access_token(settings, verifier, expected_state=args.state, save=save)
         print(json.dumps(_token_json(token, settings.oauth_settings_location if save else None)))
         return 0
     if args.command == "login":

@@ -1,4 +1,9 @@
-"""Every authentication setting, for the tap's and the target's ``config_jsonschema``."""
+"""Every authentication setting, for the tap's and the target's ``config_jsonschema``.
+
+No property has a schema ``default``: the SDK writes defaults into the config, where they
+would count as explicit settings and override the same property in ``connection_string``.
+The defaults are applied by ``AuthSettings`` instead.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,9 @@ AUTH_SETTINGS = th.PropertiesList(
     th.Property(
         "auth_scheme",
         th.StringType,
-        default="PersonalAccessToken",
         allowed_values=list(AUTH_SCHEMES),
-        description="PersonalAccessToken (a store API account's X-Auth-Token) or OAuth (an app).",
+        description="PersonalAccessToken (a store API account's X-Auth-Token; the default) "
+        "or OAuth (an app).",
     ),
     th.Property(
         "store_hash",
@@ -40,10 +45,9 @@ AUTH_SETTINGS = th.PropertiesList(
     th.Property(
         "initiate_oauth",
         th.StringType,
-        default="OFF",
         allowed_values=list(INITIATE_MODES),
-        description="OFF: use access_token; GETANDREFRESH: get (browser) and refresh; "
-        "REFRESH: headless, from oauth_verifier or a copied settings file.",
+        description="OFF (the default): use access_token; GETANDREFRESH: get (browser) and "
+        "refresh; REFRESH: headless, from oauth_verifier or a copied settings file.",
     ),
     th.Property(
         "oauth_verifier",
@@ -65,8 +69,7 @@ AUTH_SETTINGS = th.PropertiesList(
     th.Property(
         "auth_url",
         th.StringType,
-        default=DEFAULT_AUTH_URL,
-        description="The OAuth server.",
+        description=f"The OAuth server; default {DEFAULT_AUTH_URL}.",
     ),
     th.Property(
         "connection_string",

@@ -101,3 +101,19 @@ def test_errors_name_the_property_never_the_value(text: str, fragment: str) -> N
 def test_bad_settings_name_the_setting(config: dict[str, str], fragment: str) -> None:
     with pytest.raises(AuthSetupError, match=fragment):
         AuthSettings.from_config(config)
+
+
+def test_the_tap_config_keeps_connection_string_properties() -> None:
+    """The SDK fills schema defaults into the config; none may mask the connection string."""
+    from tap_bigcommerce.tap import TapBigCommerce
+
+    tap = TapBigCommerce(
+        config={
+            "store_hash": "abc123",
+            "connection_string": "AuthScheme=OAuth;InitiateOAuth=OFF;OAuthAccessToken='tok'",
+        },
+        validate_config=True,
+    )
+    settings = AuthSettings.from_config(tap.config)
+    assert (settings.auth_scheme, settings.initiate_oauth) == ("OAuth", "OFF")
+    assert settings.access_token == "tok"

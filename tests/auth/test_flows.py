@@ -316,3 +316,21 @@ def test_off_and_personal_access_token_use_the_token_as_given(emu: Emulator) -> 
         assert emu.token not in repr(auth)
         assert auth.access_token() == emu.token
         assert auth.handle_unauthorized() is False
+
+
+def test_cli_reads_settings_from_meltano_environment_variables(
+    emu: Emulator, tmp_path: Path
+) -> None:
+    """As a Meltano plugin command runs it: no --config, settings in the environment."""
+    file = tmp_path / "OAuthSettings.txt"
+    env = {
+        f"TAP_BIGCOMMERCE_{k.upper()}": str(v)
+        for k, v in oauth_config(emu, file, callback_url=WEB_CALLBACK).items()
+    }
+    step1 = _cli("url", env=env)
+    assert step1.returncode == 0, step1.stderr
+    location = approve(json.loads(step1.stdout)["url"], follow=False).headers["Location"]
+    step2 = _cli("exchange", env={**env, "MELTANO_EXTRACT_OAUTH_VERIFIER": location})
+    assert step2.returncode == 0, step2.stderr
+    assert json.loads(step2.stdout)["saved_to"] == str(file)
+    assert SettingsFile(file, CLIENT_SECRET).read() is not None
