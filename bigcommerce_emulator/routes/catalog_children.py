@@ -169,6 +169,7 @@ CHILDREN = (
         lengths={"title": (0, 255), "name": (0, 255)},
         defaults=lambda: {"text": "", "status": "pending", "email": "", "name": ""},
         finish=_review_finish,
+        conflict_status=422,
     ),
 )
 
