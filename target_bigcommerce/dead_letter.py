@@ -2,7 +2,8 @@
 
 One JSON object per line: ``stream``, ``record`` (as received, encoded as the API would
 get it), ``status`` (the HTTP status, or 0 when the target refused it before any request),
-``error`` (the API's error text) and ``at`` (UTC). The file is opened on the first
+``error`` (the API's error text) and ``at`` (UTC). A record refused inside a ``207``
+answer has its own status (e.g. 409) and ``http_status: 207``. The file is opened on the first
 rejection, appended to, and flushed after every line so a crash loses nothing written.
 """
 
@@ -24,16 +25,20 @@ class DeadLetterFile:
         self._handle: IO[str] | None = None
         self.count = 0
 
-    def write(self, stream: str, record: Mapping[str, Any], status: int, error: str) -> None:
-        line = dumps(
-            {
-                "stream": stream,
-                "record": dict(record),
-                "status": status,
-                "error": error,
-                "at": datetime.now(UTC).isoformat(timespec="seconds"),
-            }
-        )
+    def write(
+        self,
+        stream: str,
+        record: Mapping[str, Any],
+        status: int,
+        error: str,
+        http_status: int | None = None,
+    ) -> None:
+        entry: dict[str, Any] = {"stream": stream, "record": dict(record), "status": status}
+        if http_status is not None and http_status != status:
+            entry["http_status"] = http_status
+        entry["error"] = error
+        entry["at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        line = dumps(entry)
         with self._lock:
             if self._handle is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)

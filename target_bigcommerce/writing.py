@@ -41,9 +41,13 @@ class Item:
 
 @dataclass(frozen=True)
 class Failure:
+    """A record the API refused: ``status`` is the item's own (a 207 carries one per item,
+    e.g. 409), ``http_status`` the answer's when they differ."""
+
     item: Item
     status: int
     error: str
+    http_status: int | None = None
 
 
 Send = Callable[[list[Item]], requests.Response]
@@ -185,15 +189,18 @@ class BatchWriter:
                 )
             verdict = Verdict([Failure(batch[0], response.status_code, error_text(response))])
         failed = {id(f.item) for f in verdict.failures}
-        again = {id(i) for i in verdict.resend}
+        again = {id(i) for i in [*verdict.resend, *verdict.isolate]}
         for f in verdict.failures:
             self.on_failure(f)
         for item in batch:
             if id(item) not in failed and id(item) not in again:
                 self.on_success(item)
+        abandoned = 0
+        for item in verdict.isolate:
+            abandoned += self._send([item], send, interpret, sem)
         if verdict.resend:
-            return self._send(list(verdict.resend), send, interpret, sem)
-        return 0
+            abandoned += self._send(list(verdict.resend), send, interpret, sem)
+        return abandoned
 
 
 @dataclass
@@ -202,6 +209,8 @@ class Verdict:
 
     failures: list[Failure] = field(default_factory=list)
     resend: list[Item] = field(default_factory=list)
+    # Refused records whose own status the answer does not give: each is sent alone.
+    isolate: list[Item] = field(default_factory=list)
 
 
 _INDEX_KEY = re.compile(r"^(?:items)?\[(\d+)\]|^(\d+)\.")
@@ -237,17 +246,25 @@ def default_verdict(batch: list[Item], response: requests.Response) -> Verdict |
     except ValueError:
         body = None
     title = ""
+    item_status = status
     if isinstance(body, Mapping):
         inner = body.get("errors") if status == 207 else body
         if isinstance(inner, Mapping):
             title = str(inner.get("title") or "")
+            if status == 207 and isinstance(inner.get("status"), int):
+                item_status = inner["status"]
     by_index = errors_by_index(body)
     if any(i >= len(batch) for i in by_index):
         by_index = {}
+    named = [batch[i] for i in sorted(by_index)]
+    if len(named) > 1:
+        # One status covers several refusals (422 when theirs differ): ask about each.
+        rest = [item for i, item in enumerate(batch) if i not in by_index]
+        return Verdict(resend=rest if status != 207 else [], isolate=named)
     if status == 207:
         return Verdict(
             [
-                Failure(batch[i], 207, "; ".join([title, *msgs]).strip("; "))
+                Failure(batch[i], item_status, "; ".join([title, *msgs]).strip("; "), 207)
                 for i, msgs in sorted(by_index.items())
             ]
         )

@@ -206,11 +206,11 @@ class BigCommerceSink(BatchSink):
         self.tgt.report.add(self.stream_name, OUTCOME_OF.get(item.action, "updated"))
 
     def _failed(self, failure: Failure) -> None:
-        self._reject(failure.item, failure.status, failure.error)
+        self._reject(failure.item, failure.status, failure.error, failure.http_status)
 
-    def _reject(self, item: Item, status: int, error: str) -> None:
+    def _reject(self, item: Item, status: int, error: str, http_status: int | None = None) -> None:
         item.action = "reject"
-        self.tgt.dead_letter.write(self.stream_name, item.record, status, error)
+        self.tgt.dead_letter.write(self.stream_name, item.record, status, error, http_status)
         self.tgt.report.add(self.stream_name, "rejected")
         self.logger.warning("%s record rejected (%s): %s", self.stream_name, status, error)
 
