@@ -132,6 +132,11 @@ def register(app: web.Application, state: EmulatorState) -> None:
     async def stats(request: web.Request) -> web.Response:
         return _json({"counts": server.counts})
 
+    @r.get(CONTROL + "/issued")
+    async def issued(request: web.Request) -> web.Response:
+        """Every code, access and refresh token issued (tests look for leaks)."""
+        return _json({"secrets": server.issued})
+
     @r.post(CONTROL + "/signed-payload")
     async def signed_payload(request: web.Request) -> web.Response:
         """A load/uninstall callback's ``signed_payload_jwt``, signed as BigCommerce does."""

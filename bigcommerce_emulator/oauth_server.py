@@ -71,6 +71,8 @@ class OAuthServer:
     codes: dict[str, Code] = field(default_factory=dict)
     refresh_tokens: dict[str, RefreshGrant] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    # Every secret handed out, so tests can check that none leaks into logs.
+    issued: list[str] = field(default_factory=list)
 
     # Settings live in state.oauth, where the CLI put them.
     @property
@@ -130,6 +132,7 @@ class OAuthServer:
         else:
             self.count("authorize_approved")
             code = _random_token(24)
+            self.issued.append(code)
             self.codes[code] = Code(
                 pending.client_id,
                 pending.redirect_uri,
@@ -187,6 +190,7 @@ class OAuthServer:
         self, client_id: str, store_hash: str, scopes: tuple[str, ...], old_refresh: str | None
     ) -> dict[str, Any]:
         value = _random_token()
+        self.issued.append(value)
         expires_in = self.settings.get("expires_in")
         token = Token(value, frozenset(scopes))
         if expires_in is not None:
@@ -207,6 +211,7 @@ class OAuthServer:
                 if refresh is not None:
                     self.refresh_tokens[refresh].valid = False
                 refresh = _random_token(40)
+                self.issued.append(refresh)
                 self.refresh_tokens[refresh] = RefreshGrant(client_id, store_hash, scopes)
             answer["expires_in"] = int(expires_in)
             answer["refresh_token"] = refresh
