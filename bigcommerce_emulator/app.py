@@ -225,8 +225,22 @@ async def _call(spec: RouteSpec, request: web.Request) -> web.StreamResponse:
         return error_response(spec.version, 500, "Internal Server Error")
 
 
+@web.middleware
+async def _json_routing_errors(request: web.Request, handler: Any) -> web.StreamResponse:
+    """An unknown store path or method answers in the API's error shape, not aiohttp's text."""
+    try:
+        response: web.StreamResponse = await handler(request)
+        return response
+    except web.HTTPException as exc:
+        if exc.status not in (404, 405) or not request.path.startswith("/stores/"):
+            raise
+        version = "v2" if "/v2/" in request.path else "v3"
+        headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else {}
+        return error_response(version, exc.status, str(exc.reason), headers=headers)
+
+
 def make_app(state: EmulatorState) -> web.Application:
-    app = web.Application(client_max_size=64 * 1024 * 1024)
+    app = web.Application(client_max_size=64 * 1024 * 1024, middlewares=[_json_routing_errors])
     app[STATE_KEY] = state
     for spec in all_routes():
         app.router.add_route(spec.method, STORE_PREFIX + spec.path, _endpoint(state, spec))

@@ -88,7 +88,8 @@ def build_state(args: argparse.Namespace) -> EmulatorState:
 async def serve(args: argparse.Namespace) -> None:
     state = build_state(args)
     app = make_app(state)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    # A short shutdown grace: SIGTERM must not wait a minute for an injected slow answer.
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=3.0)
     await runner.setup()
     sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
