@@ -10,23 +10,13 @@ from typing import Any
 from singer_sdk import typing as th
 
 from tap_bigcommerce.auth.settings_schema import AUTH_SETTINGS
+from tap_bigcommerce.config import CORE_SETTINGS
 from target_bigcommerce.errors import TargetConfigError
 
 LOAD_METHODS = ("upsert", "append-only")
-DEFAULT_API_URL = "https://api.bigcommerce.com"
 DEFAULT_DEAD_LETTER_PATH = "target-bigcommerce-dead-letter.jsonl"
 
 _TARGET_SETTINGS = th.PropertiesList(
-    th.Property(
-        "api_url",
-        th.StringType,
-        default=DEFAULT_API_URL,
-        description="Base URL of the API; paths are /stores/{store_hash}/v3/...",
-    ),
-    th.Property("user_agent", th.StringType, description="User-Agent header to send."),
-    th.Property("request_timeout", th.NumberType, default=60, description="Seconds."),
-    th.Property("max_retries", th.IntegerType, default=8),
-    # Loading behaviour.
     th.Property(
         "load_method",
         th.StringType,
@@ -74,8 +64,12 @@ _TARGET_SETTINGS = th.PropertiesList(
     ),
 )
 
-# Connection and authentication: the tap's settings, so one settings block serves both.
+# Connection and authentication: the tap's own settings, so one settings block serves both.
+_SHARED = ("api_url", "request_timeout", "user_agent", "max_retries", "retry_backoff")
 CONFIG_SCHEMA: dict[str, Any] = AUTH_SETTINGS.to_dict()
+CONFIG_SCHEMA["properties"].update(
+    {k: v for k, v in CORE_SETTINGS.to_dict()["properties"].items() if k in _SHARED}
+)
 CONFIG_SCHEMA["properties"].update(_TARGET_SETTINGS.to_dict()["properties"])
 
 

@@ -132,6 +132,7 @@ class TargetBigCommerce(Target):
                     "timeout": float(self.config.get("request_timeout") or 60),
                     "max_retries": int(self.config.get("max_retries") or 8),
                     "max_concurrency": self.settings.max_concurrency,
+                    "backoff_factor_s": float(self.config.get("retry_backoff") or 1.0),
                 }
                 if self.config.get("user_agent"):
                     kwargs["user_agent"] = str(self.config["user_agent"])
