@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.emulator import openapi_spec
 from tests.emulator_process import Emulator
 
 
@@ -90,3 +91,15 @@ def test_redirects_upsert_filter_and_delete(emulator: Emulator) -> None:
     )
     left = emulator.api("GET", "/v3/storefront/redirects", params={"id:in": rid}).json()["data"]
     assert left == []
+
+
+def test_blog_tags_match_the_documented_tag_schema(shared_emulator: Emulator) -> None:
+    # The operation's schema nests blogTags (an array) inside another array; the body is
+    # checked against blogTags itself, the shape the API sends.
+    schema = openapi_spec.documents()["store_content.v2.yml"]["components"]["schemas"]["blogTags"]
+    body = shared_emulator.api("GET", "/v2/blog/tags").json()
+    assert body, "the seeded posts carry tags"
+    assert openapi_spec.validate(schema, body, check_dates=False) == []
+    posts = shared_emulator.api("GET", "/v2/blog/posts", params={"limit": 250}).json()
+    for entry in body:
+        assert entry["post_ids"] == sorted(p["id"] for p in posts if entry["tag"] in p["tags"])

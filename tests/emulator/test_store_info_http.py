@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.emulator_process import Emulator
+from tests.emulator_process import Emulator, running_emulator
 
 
 def test_store_profile_and_time(shared_emulator: Emulator) -> None:
@@ -54,3 +54,52 @@ def test_currency_crud(emulator: Emulator) -> None:
     assert emulator.api("DELETE", f"/v2/currencies/{created['id']}").status_code == 204
     assert emulator.api("GET", f"/v2/currencies/{created['id']}").status_code == 404
     assert emulator.api("DELETE", "/v2/currencies/1").status_code == 400, "default stays"
+
+
+AREA_COLLECTIONS = (
+    "store_info",
+    "currencies",
+    "channels",
+    "sites",
+    "price_lists",
+    "price_list_records",
+    "price_list_assignments",
+    "locations",
+    "inventory_items",
+    "coupons",
+    "gift_certificates",
+    "banners",
+    "promotions",
+    "pages",
+    "blog_posts",
+    "redirects",
+    "webhooks",
+)
+
+
+def test_seeded_areas_are_deterministic_per_seed() -> None:
+    with (
+        running_emulator("--size", "tiny", "--seed", "21", "--quota", "0") as a,
+        running_emulator("--size", "tiny", "--seed", "21", "--quota", "0") as b,
+        running_emulator("--size", "tiny", "--seed", "22", "--quota", "0") as c,
+    ):
+        differs = []
+        for name in AREA_COLLECTIONS:
+            first = a.collection(name)
+            assert first, f"{name} is seeded"
+            assert first == b.collection(name), f"{name} differs for the same seed"
+            if first != c.collection(name):
+                differs.append(name)
+        assert len(differs) > len(AREA_COLLECTIONS) // 2, "another seed gives other data"
+
+
+def test_control_api_creates_area_records_through_factories(emulator: Emulator) -> None:
+    path = f"/stores/{emulator.store_hash}/collections"
+    coupon = emulator.control("POST", f"{path}/coupons", json={"code": "MERCHANT1"})
+    listed = emulator.api("GET", "/v2/coupons", params={"code": "MERCHANT1"}).json()
+    assert [c["id"] for c in listed] == [coupon["id"]]
+    plist = emulator.control("POST", f"{path}/price_lists", json={"name": "Merchant list"})
+    got = emulator.api("GET", f"/v3/pricelists/{plist['id']}").json()["data"]
+    assert got["name"] == "Merchant list"
+    hook = emulator.control("POST", f"{path}/webhooks", json={"is_active": True})
+    assert emulator.api("GET", f"/v3/hooks/{hook['id']}").json()["data"]["is_active"] is True
