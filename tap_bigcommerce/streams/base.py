@@ -167,16 +167,15 @@ class BigCommerceStream(Stream):
         super()._increment_stream_state(latest_record, context=context)
 
     def _mark_last(self, pages: Iterator[list[Record]]) -> Iterator[Record]:
-        """Yield records, flagging the very last so pending children are flushed with it."""
-        previous: list[Record] | None = None
+        """Yield records page by page; children are flushed with each page's last record,
+        and a STATE follows every page, so a killed run resumes from its last page."""
         for page in pages:
-            if previous:
-                yield from previous
-            previous = page
-        if previous:
-            yield from previous[:-1]
+            if not page:
+                continue
+            yield from page[:-1]
             self._flush_children = True
-            yield previous[-1]
+            yield page[-1]
+            self._write_state_message()
 
     # Children --------------------------------------------------------------------
     def _children_wanted(self) -> bool:
@@ -253,6 +252,12 @@ class ChildStream(BigCommerceStream):
         return record
 
     def get_child_context(self, record: Record, context: Context | None) -> Context | None:
+        return None
+
+    def _write_state_message(self) -> None:
+        # Only the parent writes STATE, after every child of its batch is out; a STATE
+        # from the middle of one child's batch could carry the parent's bookmark past
+        # records the other children have not emitted yet.
         return None
 
     def _write_starting_replication_value(self, context: Context | None) -> None:

@@ -1,0 +1,89 @@
+"""Every T1 stream's records equal the emulator's data (count and content), and a full
+sync makes the minimum number of requests."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from tests.emulator_process import Emulator
+from tests.tap.canon import mismatches
+from tests.tap.t1_streams import ALL, PARENTS, PER_PARENT_CHILDREN
+from tests.tap.tap_runner import TapRun, base_config, run_tap
+
+
+@pytest.fixture(scope="module")
+def full_sync(shared_emulator: Emulator) -> tuple[TapRun, list[dict[str, Any]]]:
+    since = max((e["seq"] for e in shared_emulator.requests_log()), default=0)
+    run = run_tap(base_config(shared_emulator, max_concurrency=4), streams=ALL)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return run, shared_emulator.requests_log(since)
+
+
+@pytest.mark.parametrize("stream", ALL)
+def test_records_equal_emulator_data(
+    full_sync: tuple[TapRun, list[dict[str, Any]]], shared_emulator: Emulator, stream: str
+) -> None:
+    run, _ = full_sync
+    stored = {r["id"]: r for r in shared_emulator.collection(stream)}
+    emitted = run.records.get(stream, [])
+    assert stored, f"the emulator has no {stream} to compare with"
+    assert sorted(r["id"] for r in emitted) == sorted(stored), stream
+    for record in emitted:
+        assert record["store_hash"] == shared_emulator.store_hash
+        assert isinstance(record["id"], int)
+        assert mismatches(record, stored[record["id"]]) == [], (stream, record["id"])
+
+
+def test_timestamps_are_iso_utc(full_sync: tuple[TapRun, list[dict[str, Any]]]) -> None:
+    run, _ = full_sync
+    order = run.records["orders"][0]
+    # v2 writes RFC 2822; the tap emits ISO 8601 in UTC.
+    assert order["date_created"].endswith("+00:00") and "T" in order["date_created"]
+    assert isinstance(order["total_inc_tax"], float | int)
+
+
+def test_full_sync_makes_the_minimum_requests(
+    full_sync: tuple[TapRun, list[dict[str, Any]]], shared_emulator: Emulator
+) -> None:
+    run, log = full_sync
+    paths = Counter(
+        e["path"].split(f"/stores/{shared_emulator.store_hash}", 1)[1]
+        for e in log
+        if e.get("status") != 0
+    )
+    assert all(e["status"] == 200 or e["status"] == 204 for e in log), Counter(
+        e["status"] for e in log
+    )
+    # One request per 250 records of each list (the small store fits in one page each);
+    # products include variants/images/custom fields/bulk pricing, orders include line
+    # items, shipping addresses and fees.
+    list_paths = {
+        "/v3/catalog/products": "products",
+        "/v3/catalog/categories": "categories",
+        "/v3/catalog/trees": "category_trees",
+        "/v3/catalog/brands": "brands",
+        "/v3/customers": "customers",
+        "/v2/customer_groups": "customer_groups",
+        "/v3/customers/attributes": "customer_attributes",
+        "/v3/customers/attribute-values": "customer_attribute_values",
+        "/v3/customers/subscribers": "subscribers",
+        "/v2/orders": "orders",
+        "/v3/orders/payment_actions/refunds": "refunds",
+        "/v2/order_statuses": "order_statuses",
+    }
+    for path, stream in list_paths.items():
+        expected = max(1, math.ceil(len(shared_emulator.collection(stream)) / 250))
+        assert paths[path] == expected, (path, paths[path], expected)
+    assert set(list_paths.values()) == set(PARENTS)
+    # No bulk path exists for these: exactly one request per parent record.
+    for stream, (parent, suffix) in PER_PARENT_CHILDREN.items():
+        n_parents = len(shared_emulator.collection(parent))
+        made = sum(n for p, n in paths.items() if p.endswith(suffix) and f"/{parent}/" in p)
+        assert made == n_parents, (stream, made, n_parents)
+    assert sum(paths.values()) == len(list_paths) + sum(
+        len(shared_emulator.collection(p)) for p, _ in PER_PARENT_CHILDREN.values()
+    )
