@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -38,7 +39,7 @@ from bigcommerce_emulator.generator.catalog_words import (
     SIZES,
 )
 from bigcommerce_emulator.generator.factories import register_factory
-from bigcommerce_emulator.store import Record, Store
+from bigcommerce_emulator.store import Record, Store, now
 
 EPOCH = datetime(2023, 1, 1, tzinfo=UTC)
 END = datetime(2026, 11, 1, tzinfo=UTC)
@@ -410,16 +411,66 @@ def taxonomy_of(store: Store) -> Taxonomy:
     return tax
 
 
+def _coerced(fields: dict[str, Any], like: Record) -> dict[str, Any]:
+    """Control-API values in the stored types: Decimal money, aware datetimes."""
+    from bigcommerce_emulator.filters import parse_date
+
+    out = dict(fields)
+    for k, v in fields.items():
+        current = like.get(k)
+        if isinstance(current, Decimal) and isinstance(v, int | float | str):
+            out[k] = Decimal(str(v))
+        elif isinstance(current, datetime) and isinstance(v, str):
+            out[k] = parse_date(v)
+    return out
+
+
 def _make_product(store: Store, rng: random.Random, fields: dict[str, Any]) -> Record:
+    """A product as a merchant adds it now, with variants and children like the seeded ones."""
     tax = taxonomy_of(store)
     if not tax.departments:
         raise ValueError("the store has no categories to place a new product in")
     ids = _Ids(store)
     batch = _Batch()
     n = store.sizes.variants_per_product if store.sizes else 3
-    product = build_product(store, rng, ids, batch, tax, n, overrides=fields)
+    t = now()
+    sample = {**product_defaults(), "date_created": t, "date_modified": t}
+    overrides = {"date_created": t, "date_modified": t, **_coerced(fields, sample)}
+    product = build_product(store, rng, ids, batch, tax, n, overrides=overrides)
+    for img in batch.records.get("product_images", []):
+        img["date_modified"] = min(t, product["date_modified"])
     batch.load(store)
     return product
 
 
+def _make_child(name: str) -> Callable[[Store, random.Random, dict[str, Any]], Record]:
+    """Factories for a product's custom fields and images: ``product_id`` names the product,
+    and the product's ``date_modified`` moves, as it does when the API adds one."""
+
+    def make(store: Store, rng: random.Random, fields: dict[str, Any]) -> Record:
+        products = collection(store, "products")
+        pid = fields.get("product_id")
+        product = products.get(int(pid)) if isinstance(pid, int | str) else None
+        if product is None:
+            raise ValueError(f"{name} needs the product_id of an existing product")
+        c = collection(store, name)
+        rec: Record = {"id": c.next_id, "product_id": product["id"]}
+        if name == "product_custom_fields":
+            fname, choices = rng.choice(CUSTOM_FIELDS)
+            rec.update(name=fname, value=rng.choice(choices))
+        else:
+            file_slug = f"image-{product['id']}-{rec['id']}"
+            rec.update(is_thumbnail=False, sort_order=len(c.where("product_id", product["id"])),
+                       description="", **image_urls(store.store_hash, product["id"], rec["id"],
+                                                    file_slug), date_modified=now())  # fmt: skip
+        rec.update({k: v for k, v in fields.items() if k != "product_id"})
+        c.insert(rec, stamp=False)
+        products.update(product["id"], {})
+        return rec
+
+    return make
+
+
 register_factory("products", _make_product)
+register_factory("product_custom_fields", _make_child("product_custom_fields"))
+register_factory("product_images", _make_child("product_images"))
