@@ -83,8 +83,17 @@ SOURCES: dict[str, Source] = {
         PRODUCT_ITEM.format("bulk_pricing_rules"),
         added=(("product_id", "integer"),),
     ),
-    "product_options": Source(CATALOG, PRODUCTS, PRODUCT_ITEM.format("options")),
-    "product_modifiers": Source(CATALOG, PRODUCTS, PRODUCT_ITEM.format("modifiers")),
+    # Options and modifiers are read per product (the list caps include=options pages).
+    "product_options": Source(
+        "catalog/product-variant-options_catalog.v3.yml",
+        "/catalog/products/{product_id}/options",
+        V3_ITEM,
+    ),
+    "product_modifiers": Source(
+        "catalog/product-modifiers_catalog.v3.yml",
+        "/catalog/products/{product_id}/modifiers",
+        V3_ITEM,
+    ),
     "categories": Source("catalog/categories_catalog.v3.yml", "/catalog/categories", V3_ITEM),
     "category_trees": Source("catalog/category-trees_catalog.v3.yml", "/catalog/trees", V3_ITEM),
     "brands": Source("catalog/brands_catalog.v3.yml", "/catalog/brands", V3_ITEM),
@@ -115,9 +124,13 @@ SOURCES: dict[str, Source] = {
         "subscribers.v3.yml", "/customers/subscribers", V3_ITEM, replication_key="date_modified"
     ),
     # Orders ----------------------------------------------------------------------------------
-    # Consignments are emitted as order_products and order_shipping_addresses.
+    # Included lists are emitted as child streams; the sub-resource links are not data.
     "orders": Source(
-        ORDERS, "/orders", V2_ITEM, replication_key="date_modified", drop=("consignments",)
+        ORDERS,
+        "/orders",
+        V2_ITEM,
+        replication_key="date_modified",
+        drop=("consignments", "coupons", "fees", "products", "shipping_addresses"),
     ),
     "order_products": Source(ORDERS, "/orders", LINE_ITEMS, added=(("order_id", "integer"),)),
     "order_shipping_addresses": Source(
@@ -125,7 +138,7 @@ SOURCES: dict[str, Source] = {
         "/orders",
         SHIPPING_CONSIGNMENT,
         added=(("order_id", "integer"),),
-        drop=("line_items",),
+        drop=("line_items", "shipping_quotes"),
     ),
     "order_coupons": Source(ORDERS, "/orders/{order_id}/coupons", V2_ITEM),
     "order_shipments": Source(ORDERS, "/orders/{order_id}/shipments", V2_ITEM),
