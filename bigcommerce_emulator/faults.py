@@ -54,6 +54,7 @@ class Fault:
             "method": self.method,
             "path": self.path.pattern if self.path else None,
             "delay_ms": self.delay_ms,
+            "retry_after_ms": self.retry_after_ms,
         }
 
 
@@ -65,12 +66,16 @@ def from_json(body: dict[str, Any]) -> Fault:
     if count < 1:
         raise ValueError("count must be at least 1")
     path = body.get("path")
+    try:
+        pattern = re.compile(path) if path else None
+    except re.error as exc:
+        raise ValueError(f"path is not a valid regular expression: {exc}") from exc
     return Fault(
         kind=kind,
         count=count,
         store_hash=body.get("store_hash"),
         method=body.get("method"),
-        path=re.compile(path) if path else None,
+        path=pattern,
         delay_ms=int(body.get("delay_ms", 0)),
         retry_after_ms=int(body.get("retry_after_ms", 1000)),
     )

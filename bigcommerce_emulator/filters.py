@@ -79,7 +79,8 @@ def _split(v: str) -> list[str]:
 
 
 def _like(value: Any, pattern: str) -> bool:
-    return isinstance(value, str) and pattern.lower() in value.lower()
+    # A substring match; SQL-style `%` wildcards around the term are accepted too.
+    return isinstance(value, str) and pattern.strip("%").lower() in value.lower()
 
 
 def build_predicates(
