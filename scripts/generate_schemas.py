@@ -221,6 +221,8 @@ V2_DECIMAL_NAME = re.compile(
 # Ids a v2 file types as strings though the API writes numbers (kept as strings otherwise).
 V2_STRING_IDS = frozenset({"order_product_id"})
 
+# libyaml's loader when present: the same result, several times faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NULL = "null"
 # Nesting levels described field by field; deeper objects and arrays are typed but opaque.
 MAX_DEPTH = 4
@@ -232,7 +234,7 @@ def load_spec(spec_dir: Path, name: str) -> Any:
         raise SystemExit(f"spec file not found: {path} (pass --spec-dir)")
     with path.open(encoding="utf-8") as fh:
         # A plain YAML load: a few files carry keywords a strict OpenAPI loader rejects.
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=SAFE_LOADER)
 
 
 def response_schema(document: Any, source: Source) -> Any:
