@@ -115,6 +115,11 @@ class TargetBigCommerce(Target):
         # drain_all runs at every new STATE and again at the end: say each one once.
         if state == self._state_written:
             return
+        if self.settings.dry_run:
+            # Nothing was written: a bookmark now would make the real run skip these rows.
+            self.logger.info("dry run: STATE not emitted")
+            self._state_written = state
+            return
         super()._write_state_message(state)
         self._state_written = state
 
