@@ -211,7 +211,8 @@ class KeysetReader:
             return
         frozen_at = self.now().replace(microsecond=0)
         settle = _fmt(frozen_at)
-        for records in self._windows(last, frozen_at):
+        lowest_id = min(int(r["id"]) for r in first.records)
+        for records in self._windows(last, frozen_at, lowest_id):
             yield records, Progress(sorted=False)
         # Everything modified at or before S has been emitted: the bookmark may move to S.
         yield [], Progress(sorted=False, settle_at=settle)
@@ -274,7 +275,9 @@ class KeysetReader:
                 return
             page_no += 1
 
-    def _windows(self, last: tuple[str, int], frozen_at: datetime) -> Iterator[list[Record]]:
+    def _windows(
+        self, last: tuple[str, int], frozen_at: datetime, lowest_id: int
+    ) -> Iterator[list[Record]]:
         """The frozen set (last[0] <= modified <= S) in id windows, fetched in parallel."""
         spec = self.spec
         assert spec.id_min_param and spec.id_max_param and spec.until_param
@@ -303,9 +306,14 @@ class KeysetReader:
                 if len(page.records) < self.page_size:
                     return out
                 cursor = int(page.records[-1]["id"]) + 1
+                if cursor > hi:
+                    return out
 
-        bounds = [(0, self.page_size)]
-        lo = self.page_size + 1
+        # The first window is open below (ids under the lowest one seen so far are walked
+        # by id if there are many); the rest are page_size ids wide.
+        first_hi = lowest_id + self.page_size - 1
+        bounds = [(0, first_hi)]
+        lo = first_hi + 1
         while lo <= max_id:
             bounds.append((lo, lo + self.page_size - 1))
             lo += self.page_size

@@ -1,0 +1,126 @@
+"""Incremental runs, resuming a killed run, and records changing while a sync pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.emulator_process import Emulator
+from tests.tap.tap_runner import base_config, run_tap, run_tap_killed
+
+
+def _by_modified(emu: Emulator, name: str) -> list[dict[str, Any]]:
+    return sorted(emu.collection(name), key=lambda r: (r["date_modified"], r["id"]))
+
+
+def _bookmark(state: dict[str, Any], stream: str) -> str:
+    return str(state["bookmarks"][stream]["replication_key_value"])
+
+
+def test_second_run_emits_only_records_changed_in_between(emulator: Emulator) -> None:
+    cfg = base_config(emulator)
+    streams = ["products", "product_variants", "customers", "orders", "order_products"]
+    first = run_tap(cfg, streams=streams)
+    assert first.returncode == 0, first.stderr[-2000:]
+    state = first.last_state
+    assert state is not None
+    changed = {
+        "products": [_by_modified(emulator, "products")[3]["id"]],
+        "customers": [_by_modified(emulator, "customers")[5]["id"]],
+        "orders": [o["id"] for o in _by_modified(emulator, "orders")[10:12]],
+    }
+    emulator.update_record("products", changed["products"][0], name="Renamed product")
+    emulator.update_record("customers", changed["customers"][0], company="Renamed Ltd")
+    for oid in changed["orders"]:
+        emulator.update_record("orders", oid, staff_notes="changed")
+
+    second = run_tap(cfg, streams=streams, state=state)
+    assert second.returncode == 0, second.stderr[-2000:]
+    for stream, ids in changed.items():
+        emitted = {r["id"]: r for r in second.records[stream]}
+        assert set(ids) <= set(emitted), stream
+        # Anything else can only be the boundary second re-read (the :min filter is inclusive).
+        boundary = _bookmark(state, stream)
+        extra = [r for i, r in emitted.items() if i not in ids]
+        assert all(r["date_modified"] == boundary for r in extra), (stream, extra[:2])
+    renamed = next(r for r in second.records["products"] if r["id"] == changed["products"][0])
+    assert renamed["name"] == "Renamed product"
+    # Children are read only for the orders (and products) read again.
+    order_ids = {r["id"] for r in second.records["orders"]}
+    assert {r["order_id"] for r in second.records["order_products"]} <= order_ids
+    assert {r["product_id"] for r in second.records["product_variants"]} <= {
+        r["id"] for r in second.records["products"]
+    }
+    # The bookmark moved to the newest change.
+    assert second.last_state is not None
+    assert _bookmark(second.last_state, "orders") > _bookmark(state, "orders")
+
+
+def test_killed_run_resumes_from_its_last_state_without_gaps(emulator: Emulator) -> None:
+    cfg = base_config(emulator, page_size=10, max_concurrency=1)
+    streams = ["orders", "order_products"]
+    killed = run_tap_killed(cfg, streams=streams, stream="orders", kill_after=45)
+    assert killed.returncode != 0
+    emitted_first = set(killed.ids("orders"))
+    assert 0 < len(emitted_first) < 150
+    state = killed.last_state
+    assert state is not None and "orders" in state.get("bookmarks", {})
+    resumed = run_tap(cfg, streams=streams, state=state)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    all_orders = {o["id"] for o in emulator.collection("orders")}
+    assert emitted_first | set(resumed.ids("orders")) == all_orders
+    # The resumed run started at the bookmark, not from the beginning.
+    assert len(resumed.ids("orders")) < 150
+    all_lines = {p["id"] for p in emulator.collection("order_products")}
+    assert set(killed.ids("order_products")) | set(resumed.ids("order_products")) == all_lines
+
+
+def test_records_modified_or_deleted_while_paging_are_not_lost(emulator: Emulator) -> None:
+    orders = _by_modified(emulator, "orders")
+    moved, deleted = orders[0]["id"], orders[12]["id"]
+    # After the 3rd page, the oldest order (already emitted) is modified and moves to the
+    # end, and one on page 2 is deleted: page numbers would now skip a record each time.
+    emulator.trigger(
+        {"op": "update", "collection": "orders", "id": moved, "changes": {"staff_notes": "x"}},
+        after=3,
+        method="GET",
+        path="^/v2/orders$",
+    )
+    emulator.trigger(
+        {"op": "delete", "collection": "orders", "id": deleted},
+        after=3,
+        method="GET",
+        path="^/v2/orders$",
+    )
+    cfg = base_config(emulator, page_size=10, max_concurrency=1)
+    run = run_tap(cfg, streams=["orders"])
+    assert run.returncode == 0, run.stderr[-2000:]
+    remaining = {o["id"] for o in emulator.collection("orders")}
+    assert deleted not in remaining
+    assert remaining <= set(run.ids("orders"))
+    versions = [r for r in run.records["orders"] if r["id"] == moved]
+    assert len(versions) == 2 and versions[-1]["staff_notes"] == "x"
+
+
+def test_parallel_first_sync_catches_changes_made_during_it(emulator: Emulator) -> None:
+    products = sorted(emulator.collection("products"), key=lambda r: r["id"])
+    early = products[1]["id"]  # in the first id window, read before the change
+    emulator.trigger(
+        {"op": "update", "collection": "products", "id": early, "changes": {"name": "Late"}},
+        after=6,
+        method="GET",
+        path="^/v3/catalog/products$",
+    )
+    cfg = base_config(emulator, page_size=5, max_concurrency=4)
+    since = max((e["seq"] for e in emulator.requests_log()), default=0)
+    run = run_tap(cfg, streams=["products"])
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert {p["id"] for p in emulator.collection("products")} <= set(run.ids("products"))
+    assert [r["name"] for r in run.records["products"] if r["id"] == early][-1] == "Late"
+    log = [e for e in emulator.requests_log(since) if e["path"].endswith("/v3/catalog/products")]
+    queries = [e["query"] for e in log]
+    # The id-window path ran: windows bounded by id:max, frozen with date_modified:max.
+    assert any("id%3Amax" in q or "id:max" in q for q in queries), queries[:5]
+    assert run.last_state is not None
+    # 40 products, 5 per request: the first page, the highest-id probe, 8 windows, and the
+    # closing sweep (which also returns the product changed mid-sync).
+    assert len(log) <= 1 + 1 + 8 + 1 + 1, queries
