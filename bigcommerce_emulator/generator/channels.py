@@ -120,3 +120,57 @@ def make_channel(store: Store, rng: random.Random, fields: dict[str, Any]) -> Re
 
 
 register_factory("channels", make_channel)
+
+
+LISTED_TYPES = ("marketplace", "marketing", "pos")
+LISTING_STATES = ("active", "active", "active", "pending", "disabled", "error")
+
+
+def ensure_listings(store: Store, channel: Record) -> None:
+    """Seed a selling channel's product listings the first time they are asked for.
+
+    Channels are generated before the catalog, so listings are made on first use, from
+    the store's seed and the channel id alone (the same store lists the same products).
+    """
+    if channel.get("_listings_seeded"):
+        return
+    channel["_listings_seeded"] = True
+    if channel.get("type") not in LISTED_TYPES:
+        return
+    rng = random.Random(f"{store.seed}:listings:{channel['id']}")  # noqa: S311
+    col = store.collection("channel_listings", index_on=("channel_id",))
+    variants = store.collection("product_variants")
+    rows: list[Record] = []
+    for product in store.collection("products"):
+        if rng.random() >= 0.4:
+            continue
+        created = max(random_date(rng), channel["date_created"])
+        modified = random_date(rng, created)
+        state = rng.choice(LISTING_STATES)
+        rows.append(
+            {
+                "id": col.next_id + len(rows),
+                "channel_id": channel["id"],
+                "external_id": f"{channel['platform']}-{rng.randint(10**6, 10**7)}",
+                "product_id": product["id"],
+                "state": state,
+                "name": product.get("name", f"Product {product['id']}"),
+                "date_created": created,
+                "date_modified": modified,
+                "variants": [
+                    {
+                        "channel_id": channel["id"],
+                        "product_id": product["id"],
+                        "variant_id": v["id"],
+                        "external_id": f"{channel['platform']}-v{v['id']}",
+                        "state": state,
+                        "name": v.get("sku") or product.get("name", ""),
+                        "date_created": created,
+                        "date_modified": modified,
+                    }
+                    for v in variants.where("product_id", product["id"])
+                ],
+            }
+        )
+    for row in rows:
+        col.insert(row, stamp=False)

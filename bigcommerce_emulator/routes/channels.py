@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from aiohttp import web
 
 from bigcommerce_emulator import filters
 from bigcommerce_emulator.errors import ApiError
+from bigcommerce_emulator.generator.channels import ensure_listings
 from bigcommerce_emulator.paging import json_response, v3_page
 from bigcommerce_emulator.render import render_v3
 from bigcommerce_emulator.routing import Routes, int_param, query_of, store_of
@@ -16,6 +18,7 @@ from bigcommerce_emulator.store import Record, Store, now
 routes = Routes()
 CHANNELS = "store_channel_settings"
 SITES = "store_sites"
+LISTINGS = "store_channel_listings"
 CHANNEL_TYPES = ("pos", "marketplace", "storefront", "marketing")
 CHANNEL_STATUSES = (
     "active",
@@ -345,3 +348,168 @@ async def delete_site_route(request: web.Request) -> web.Response:
     rec = _site_route(request, _site(request))
     store_of(request).collection("site_routes").delete(rec["id"])
     return web.Response(status=204)
+
+
+# Channel listings ---------------------------------------------------------------------------
+
+LISTING_STATES = (
+    "active",
+    "disabled",
+    "error",
+    "pending",
+    "pending_disable",
+    "pending_delete",
+    "partially_rejected",
+    "queued",
+    "rejected",
+    "submitted",
+    "deleted",
+)
+LISTING_FILTERS: dict[str, filters.Parser] = {
+    "product_id": filters.parse_int,
+    "date_created": filters.parse_date,
+    "date_modified": filters.parse_date,
+}
+LISTINGS_BATCH = 1_000
+
+
+def _render_listing(rec: Record) -> dict[str, Any]:
+    out: dict[str, Any] = render_v3(rec)
+    out["listing_id"] = out.pop("id")
+    return out
+
+
+def _listings(store: Store, channel: Record) -> list[Record]:
+    ensure_listings(store, channel)
+    return store.collection("channel_listings", index_on=("channel_id",)).where(
+        "channel_id", channel["id"]
+    )
+
+
+@routes.get(r"/v3/channels/{channel_id:\d+}/listings", scope=LISTINGS)
+async def list_listings(request: web.Request) -> web.Response:
+    """Listings page by listing id: ``after`` names the last listing of the previous page."""
+    store = store_of(request)
+    channel = _channel(request)
+    query = query_of(request)
+    records = filters.apply(
+        _listings(store, channel), filters.build_predicates(query, LISTING_FILTERS)
+    )
+    try:
+        limit = max(1, min(int(query.get("limit") or 50), 250))
+        after = int(query["after"]) if query.get("after") else None
+    except ValueError as exc:
+        raise ApiError(400, "The 'limit' and 'after' parameters must be integers") from exc
+    rest = [r for r in records if after is None or r["id"] > after]
+    chunk = rest[:limit]
+    base = {k: v for k, v in query.items() if k != "after"}
+    links: dict[str, str] = {"current": "?" + urlencode(query)}
+    if len(rest) > limit:
+        links["next"] = "?" + urlencode({**base, "after": chunk[-1]["id"]})
+    meta = {
+        "pagination": {
+            "count": len(chunk),
+            "total": len(records),
+            "total_pages": -(-len(records) // limit),
+            "links": links,
+        }
+    }
+    return json_response({"data": [_render_listing(r) for r in chunk], "meta": meta})
+
+
+@routes.get(r"/v3/channels/{channel_id:\d+}/listings/{listing_id:\d+}", scope=LISTINGS)
+async def get_listing(request: web.Request) -> web.Response:
+    store = store_of(request)
+    channel = _channel(request)
+    ensure_listings(store, channel)
+    rec = store.collection("channel_listings").get(int_param(request, "listing_id"))
+    if rec is None or rec["channel_id"] != channel["id"]:
+        raise ApiError(404, "Listing not found")
+    return json_response({"data": _render_listing(rec), "meta": {}})
+
+
+def _listing_fields(store: Store, item: Any, i: int, channel: Record) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise ApiError(422, "JSON data is missing or invalid", errors={f"{i}": "not an object"})
+    errors: dict[str, str] = {}
+    product = store.collection("products").get(item.get("product_id", -1))
+    if product is None:
+        errors[f"data.{i}.product_id"] = "product not found"
+    if item.get("state") not in LISTING_STATES:
+        errors[f"data.{i}.state"] = f"must be one of {', '.join(LISTING_STATES)}"
+    variants = item.get("variants")
+    if not isinstance(variants, list):
+        errors[f"data.{i}.variants"] = "This field is required"
+        variants = []
+    catalog = store.collection("product_variants")
+    for j, v in enumerate(variants):
+        known = catalog.get(v.get("variant_id", -1)) if isinstance(v, dict) else None
+        if known is None or known.get("product_id") != item.get("product_id"):
+            errors[f"data.{i}.variants.{j}.variant_id"] = "variant not found for the product"
+    if errors:
+        raise ApiError(422, "JSON data is missing or invalid", errors=errors)
+    t = now()
+    return {
+        "channel_id": channel["id"],
+        "product_id": item["product_id"],
+        "external_id": str(item.get("external_id", "")),
+        "state": item["state"],
+        "name": item.get("name") or (product or {}).get("name", ""),
+        "variants": [
+            {
+                "channel_id": channel["id"],
+                "product_id": item["product_id"],
+                "variant_id": v["variant_id"],
+                "external_id": str(v.get("external_id", "")),
+                "state": v.get("state", item["state"]),
+                "name": v.get("name", ""),
+                "date_created": t,
+                "date_modified": t,
+            }
+            for v in variants
+        ],
+    }
+
+
+async def _listing_batch(request: web.Request) -> tuple[Store, Record, list[Any]]:
+    store = store_of(request)
+    channel = _channel(request)
+    ensure_listings(store, channel)
+    body = await request.json()
+    if not isinstance(body, list):
+        raise ApiError(422, "JSON data is missing or invalid", errors={"data": "not an array"})
+    request["items"] = len(body)
+    if len(body) > LISTINGS_BATCH:
+        raise ApiError(413, f"The batch holds {len(body)} listings; the limit is {LISTINGS_BATCH}")
+    return store, channel, body
+
+
+@routes.post(r"/v3/channels/{channel_id:\d+}/listings", scope=LISTINGS)
+async def create_listings(request: web.Request) -> web.Response:
+    store, channel, body = await _listing_batch(request)
+    planned = [_listing_fields(store, item, i, channel) for i, item in enumerate(body)]
+    col = store.collection("channel_listings", index_on=("channel_id",))
+    created = [col.insert(fields) for fields in planned]
+    return json_response({"data": [_render_listing(r) for r in created], "meta": {}})
+
+
+@routes.put(r"/v3/channels/{channel_id:\d+}/listings", scope=LISTINGS)
+async def update_listings(request: web.Request) -> web.Response:
+    store, channel, body = await _listing_batch(request)
+    col = store.collection("channel_listings", index_on=("channel_id",))
+    planned = []
+    for i, item in enumerate(body):
+        fields = _listing_fields(store, item, i, channel)
+        rec = col.get(item.get("listing_id", -1))
+        if rec is None or rec["channel_id"] != channel["id"]:
+            raise ApiError(
+                422, "JSON data is missing or invalid", errors={f"data.{i}.listing_id": "not found"}
+            )
+        for v in fields["variants"]:
+            v["date_created"] = next(
+                (o["date_created"] for o in rec["variants"] if o["variant_id"] == v["variant_id"]),
+                v["date_created"],
+            )
+        planned.append((rec["id"], fields))
+    updated = [col.update(rid, fields) for rid, fields in planned]
+    return json_response({"data": [_render_listing(r) for r in updated], "meta": {}})

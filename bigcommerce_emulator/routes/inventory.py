@@ -241,6 +241,18 @@ def _variants(store: Store, query: dict[str, str]) -> list[Record]:
     ]
 
 
+def _stocked_at(store: Store, location_ids: set[int]) -> set[int] | None:
+    """Variants with stock records at these locations; None when every variant qualifies
+    (the default location holds every variant)."""
+    if DEFAULT_LOCATION_ID in location_ids:
+        return None
+    return {
+        r["variant_id"]
+        for r in store.collection("inventory_items")
+        if r["location_id"] in location_ids
+    }
+
+
 def _identity(variant: Record) -> dict[str, Any]:
     return {
         "sku": variant.get("sku") or "",
@@ -284,7 +296,9 @@ async def list_items(request: web.Request) -> web.Response:
 
     variants = _variants(store, query)
     if location_ids is not None or codes is not None:
-        variants = [v for v in variants if set(_levels(store, v)) & set(locations)]
+        stocked = _stocked_at(store, set(locations))
+        if stocked is not None:
+            variants = [v for v in variants if v["id"] in stocked]
     return v3_page(query, variants, render=render, max_limit=ITEMS_MAX_LIMIT)
 
 
@@ -301,7 +315,10 @@ async def list_location_items(request: web.Request) -> web.Response:
     loc = _location(store, int_param(request, "location_id"))
     query = query_of(request)
     rows = []
+    stocked = _stocked_at(store, {loc["id"]})
     for variant in _variants(store, query):
+        if stocked is not None and variant["id"] not in stocked:
+            continue
         level = _levels(store, variant).get(loc["id"])
         if level is not None:
             rows.append((variant, level))

@@ -69,3 +69,62 @@ def test_channel_create_update_and_site_lifecycle(emulator: Emulator) -> None:
     assert emulator.api("DELETE", f"/v3/sites/{site_id}/routes/{route_id}").status_code == 204
     assert emulator.api("DELETE", f"/v3/sites/{site_id}").status_code == 204
     assert emulator.api("GET", f"/v3/sites/{site_id}").status_code == 404
+
+
+def _listing_channel(emu: Emulator) -> int:
+    found = emu.api("GET", "/v3/channels", params={"type:in": "marketplace"}).json()["data"]
+    assert found, "the seeded store has a marketplace channel"
+    return int(found[0]["id"])
+
+
+def test_listings_page_by_after_and_filter(shared_emulator: Emulator) -> None:
+    channel_id = _listing_channel(shared_emulator)
+    path = f"/v3/channels/{channel_id}/listings"
+    everything = shared_emulator.api("GET", path, params={"limit": 250}).json()
+    assert everything["data"], "selling channels list some products"
+    seen: list[int] = []
+    params: dict[str, object] = {"limit": 3}
+    for _ in range(200):
+        body = shared_emulator.api("GET", path, params=params).json()
+        seen.extend(x["listing_id"] for x in body["data"])
+        nxt = body["meta"]["pagination"]["links"].get("next")
+        if not nxt:
+            break
+        params = {"limit": 3, "after": body["data"][-1]["listing_id"]}
+    assert seen == [x["listing_id"] for x in everything["data"]]
+    assert everything["meta"]["pagination"]["total"] == len(seen)
+    products = shared_emulator.collection("products")
+    variants = shared_emulator.collection("product_variants")
+    first = everything["data"][0]
+    assert first["product_id"] in {p["id"] for p in products}
+    assert {v["variant_id"] for v in first["variants"]} == {
+        v["id"] for v in variants if v["product_id"] == first["product_id"]
+    }
+    one = shared_emulator.api("GET", path, params={"product_id:in": first["product_id"]})
+    assert [x["listing_id"] for x in one.json()["data"]] == [first["listing_id"]]
+    single = shared_emulator.api("GET", f"{path}/{first['listing_id']}").json()["data"]
+    assert single == first
+
+
+def test_listing_create_and_update(emulator: Emulator) -> None:
+    channel_id = _listing_channel(emulator)
+    path = f"/v3/channels/{channel_id}/listings"
+    variant = emulator.collection("product_variants")[0]
+    item = {
+        "product_id": variant["product_id"],
+        "state": "pending",
+        "variants": [
+            {"product_id": variant["product_id"], "variant_id": variant["id"], "state": "pending"}
+        ],
+    }
+    r = emulator.api("POST", path, json=[item])
+    assert r.status_code == 200, r.text
+    listing = r.json()["data"][0]
+    bad = emulator.api("POST", path, json=[{**item, "product_id": 10**7}])
+    assert bad.status_code == 422
+    r = emulator.api(
+        "PUT", path, json=[{**item, "listing_id": listing["listing_id"], "state": "active"}]
+    )
+    assert r.status_code == 200 and r.json()["data"][0]["state"] == "active"
+    got = emulator.api("GET", f"{path}/{listing['listing_id']}").json()["data"]
+    assert got["state"] == "active" and got["date_modified"] >= listing["date_modified"]
