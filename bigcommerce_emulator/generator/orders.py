@@ -201,6 +201,27 @@ PRODUCT_DEFAULTS: dict[str, Any] = {
     "upc": "",
     "gift_certificate_id": None,
 }
+# Constant parts of a seeded purchase transaction, merged in when rendering.
+TRANSACTION_DEFAULTS: dict[str, Any] = {
+    "test": False,
+    "status": "ok",
+    "fraud_review": False,
+    "offline": None,
+    "custom": None,
+    "payment_instrument_token": None,
+    "provider_instrument_token": None,
+    "provider_customer_id": None,
+    "avs_result": {
+        "code": "M",
+        "message": "Street address and postal code match",
+        "street_match": "M",
+        "postal_match": "M",
+    },
+    "cvv_result": {"code": "M", "message": "CVV matches"},
+    "gift_certificate": None,
+    "store_credit": None,
+    "custom_provider_field_result": None,
+}
 ADDRESS_DEFAULTS: dict[str, Any] = {
     "cost_tax_class_id": 2,
     "base_handling_cost": ZERO,
@@ -495,7 +516,7 @@ def build_order(
         "refunded_amount": refunded,
         "discount_amount": ZERO,
         "coupon_discount": coupon_discount,
-        "ip_address": f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+        "ip_address": "10.{}.{}.{}".format(*rng.getrandbits(24).to_bytes(3, "big")),
         "geoip_country": billing["country"],
         "geoip_country_iso2": billing["country_iso2"],
         "is_email_opt_in": rng.random() < 0.3,
@@ -538,7 +559,8 @@ def build_order(
                 "tracking_carrier": carrier,
                 "tracking_link": "",
                 "comments": "",
-                "billing_address": {k: v for k, v in billing.items() if k != "form_fields"},
+                # Shared with the order: records are replaced on change, never edited in place.
+                "billing_address": billing,
                 "shipping_address": {
                     k: sa[k]
                     for k in (
@@ -596,32 +618,14 @@ def build_order(
                 "gateway": gateway if gateway != "cod" else "custom",
                 "gateway_transaction_id": f"{rng.getrandbits(64):016x}",
                 "date_created": created,
-                "test": False,
-                "status": "ok",
-                "fraud_review": False,
-                "offline": None,
-                "custom": None,
                 "payment_method_id": f"{gateway}.card",
-                "payment_instrument_token": None,
-                "provider_instrument_token": None,
-                "provider_customer_id": None,
-                "avs_result": {
-                    "code": "M",
-                    "message": "Street address and postal code match",
-                    "street_match": "M",
-                    "postal_match": "M",
-                },
-                "cvv_result": {"code": "M", "message": "CVV matches"},
                 "credit_card": {
                     "card_type": "visa",
                     "card_iin": "411111",
                     "card_last4": f"{rng.randrange(10_000):04d}",
-                    "card_expiry_month": rng.randrange(1, 13),
-                    "card_expiry_year": 2027 + rng.randrange(4),
+                    "card_expiry_month": 1 + oid % 12,
+                    "card_expiry_year": 2027 + oid % 4,
                 },
-                "gift_certificate": None,
-                "store_credit": None,
-                "custom_provider_field_result": None,
             }
         )
         if status_id in REFUNDED:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
@@ -92,6 +93,23 @@ PRODUCT_KEYS = (
 )
 
 
+_PLAIN = (str, int, bool, float, type(None))
+
+
+def v2(obj: Any) -> Any:
+    """``render_v2`` with the common cases first: a page of orders holds ~70,000 values."""
+    t = type(obj)
+    if t in _PLAIN:
+        return obj
+    if t is Decimal:
+        return f"{obj:.4f}"
+    if t is dict:
+        return {k: v2(v) for k, v in obj.items() if k[:1] != "_"}
+    if t is list:
+        return [v2(v) for v in obj]
+    return render_v2(obj)
+
+
 def api_base(request: web.Request) -> str:
     """The v2 base URL of this store as the client reached it."""
     return f"{request.scheme}://{request.host}/stores/{request.match_info['store_hash']}/v2"
@@ -103,7 +121,7 @@ def link(request: web.Request, resource: str) -> dict[str, str]:
 
 def render_product(rec: Record) -> dict[str, Any]:
     merged = {**PRODUCT_DEFAULTS, **rec}
-    return render_v2({k: merged.get(k) for k in PRODUCT_KEYS})
+    return {k: v2(merged.get(k)) for k in PRODUCT_KEYS}
 
 
 def render_fee(rec: Record) -> dict[str, Any]:
@@ -159,7 +177,7 @@ def render_order(
     includes = includes or set()
     merged = {**rec, **{k: v for k, v in ORDER_DEFAULTS.items() if k not in rec}}
     merged["status"] = STATUS_NAMES.get(rec["status_id"], "Unknown")
-    out: dict[str, Any] = render_v2(merged)
+    out: dict[str, Any] = v2(merged)
     oid = rec["id"]
     out["products"] = link(request, f"/orders/{oid}/products")
     out["shipping_addresses"] = link(request, f"/orders/{oid}/shipping_addresses")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 from typing import Any
 
 from aiohttp import web
@@ -84,7 +85,8 @@ def _preds(query: dict[str, str]) -> list[Pred]:
     return preds
 
 
-def select_orders(store: Store, query: dict[str, str]) -> list[Record]:
+def select_orders(store: Store, query: dict[str, str], want: int | None = None) -> list[Record]:
+    """Matching orders in the requested order; with ``want``, at least the first ``want``."""
     col = store.collection("orders")
     lo = parse_date(query["min_date_modified"]) if query.get("min_date_modified") else None
     hi = parse_date(query["max_date_modified"]) if query.get("max_date_modified") else None
@@ -100,19 +102,19 @@ def select_orders(store: Store, query: dict[str, str]) -> list[Record]:
         records = [col.items[i] for i in sorted(col.items)]
         in_order = field == "id"
     preds = _preds(query)
+    if in_order:
+        # Already in the requested order: filter lazily and stop once the page is full.
+        ordered = reversed(records) if desc else iter(records)
+        matching = (r for r in ordered if all(p(r) for p in preds))
+        return list(islice(matching, want)) if want is not None else list(matching)
     records = [r for r in records if all(p(r) for p in preds)]
-    if not in_order:
-        default = "" if field == "external_id" else 0
+    default = "" if field == "external_id" else 0
 
-        def key(r: Record) -> tuple[Any, int]:
-            v = r.get(field)
-            return (default if v is None else v, r["id"])
+    def key(r: Record) -> tuple[Any, int]:
+        v = r.get(field)
+        return (default if v is None else v, r["id"])
 
-        records.sort(key=key)
-    elif field == "date_modified" and lo is None and hi is None:
-        records.sort(key=lambda r: (r["date_modified"], r["id"]))
-    if desc:
-        records.reverse()
+    records.sort(key=key, reverse=desc)
     return records
 
 
@@ -127,7 +129,11 @@ async def list_orders(request: web.Request) -> web.Response:
     store = store_of(request)
     query = query_of(request)
     includes = _includes(query)
-    records = select_orders(store, query)
+    try:
+        want: int | None = int(query.get("page") or 1) * int(query.get("limit") or 50)
+    except ValueError:
+        want = None  # v2_page answers the malformed parameter
+    records = select_orders(store, query, want)
     return v2_page(query, records, render=lambda r: render_order(request, store, r, includes))
 
 

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from bigcommerce_emulator.errors import ApiError
 from bigcommerce_emulator.filters import parse_date
+from bigcommerce_emulator.generator.orders import TRANSACTION_DEFAULTS
 from bigcommerce_emulator.paging import json_response, v3_page
 from bigcommerce_emulator.render import render_v3
 from bigcommerce_emulator.routes.batch_bodies import id_list, object_body
@@ -39,7 +40,14 @@ async def list_transactions(request: web.Request) -> web.Response:
     recs = store.collection("order_transactions", index_on=("order_id",)).where(
         "order_id", str(order["id"])
     )
-    return v3_page(query_of(request), recs)
+    return v3_page(query_of(request), recs, render=render_transaction)
+
+
+def render_transaction(rec: Record) -> dict[str, Any]:
+    out: dict[str, Any] = render_v3(
+        {**rec, **{k: v for k, v in TRANSACTION_DEFAULTS.items() if k not in rec}}
+    )
+    return out
 
 
 def _refunds(store: Store) -> Any:
