@@ -151,3 +151,15 @@ def test_create_store_with_scoped_tokens(emu: Emulator) -> None:
     assert emu.session.get(url, headers={"X-Auth-Token": emu.token}, timeout=30).status_code == 401
     again = emu.session.post(f"{emu.base_url}/__emulator/stores", json=body, timeout=30)
     assert again.status_code == 409
+
+
+def test_reseed_changes_the_data_and_the_old_seed_brings_it_back(emu: Emulator) -> None:
+    original = emu.collection("products")
+    emu.reset(seed=99)
+    assert emu.collection("products") != original
+    emu.reset(seed=3)
+    assert emu.collection("products") == original
+    emu.reset(seed=3, products=2)
+    assert len(emu.collection("products")) == 2
+    emu.reset(seed=3, size="tiny")
+    assert emu.collection("products") == original
