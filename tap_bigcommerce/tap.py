@@ -8,7 +8,7 @@ from functools import cached_property
 from singer_sdk import Tap
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 
-from tap_bigcommerce.auth import authenticator_from_config
+from tap_bigcommerce.auth import authenticator_from_config, expand_connection_string
 
 # The auth module's settings (auth_scheme, OAuth modes, ...): merged into the tap's settings.
 from tap_bigcommerce.auth.settings_schema import AUTH_SETTINGS
@@ -28,6 +28,8 @@ class TapBigCommerce(Tap):
     message_writer_class = MsgSpecWriter
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        # Properties given only inside connection_string (StoreId, ...) become settings.
+        self._config.update(expand_connection_string(self._config))
         if raise_errors:
             validate_config(self.config)
         return super()._validate_config(raise_errors=raise_errors)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tap_bigcommerce.auth.base import StaticTokenAuthenticator, StoreAuthenticator
+from tap_bigcommerce.auth.connection_string import expand_connection_string
 from tap_bigcommerce.auth.errors import (
     AuthSetupError,
     OAuthFlowError,
@@ -40,4 +41,5 @@ __all__ = [
     "StoreAuthenticator",
     "TokenUnavailableError",
     "authenticator_from_config",
+    "expand_connection_string",
 ]

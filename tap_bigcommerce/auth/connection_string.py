@@ -8,6 +8,9 @@ trailing ``;``) are ignored.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from tap_bigcommerce.auth.errors import AuthSetupError
 
 # Connection-string property name (lower case) -> snake_case setting.
@@ -108,3 +111,20 @@ def format_connection_string(settings: dict[str, str]) -> str:
         quoted = "'" + value.replace("'", "''") + "'"
         parts.append(f"{CANONICAL_NAMES[setting]}={quoted}")
     return ";".join(parts)
+
+
+def expand_connection_string(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings that ``connection_string`` adds to ``config``: each property not also
+    given as a setting of its own (explicit settings win), by snake_case name.
+
+    Plugins merge this into their config before validating it, so that a store hash given
+    only as ``StoreId`` satisfies ``store_hash``.
+    """
+    text = config.get("connection_string")
+    if not text:
+        return {}
+    return {
+        name: value
+        for name, value in parse_connection_string(str(text)).items()
+        if config.get(name) in (None, "")
+    }

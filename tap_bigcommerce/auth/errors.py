@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from singer_sdk.exceptions import ConfigValidationError
 
-class AuthSetupError(ValueError):
-    """A setting is missing, malformed or contradicts another one."""
+
+class AuthSetupError(ConfigValidationError, ValueError):
+    """A setting is missing, malformed or contradicts another one.
+
+    Also an SDK ``ConfigValidationError``, so the tap's and target's CLI print the one line.
+    """
+
+    def __init__(self, message: str) -> None:
+        ConfigValidationError.__init__(self, message, errors=[message])
 
 
 class SettingsFileError(RuntimeError):

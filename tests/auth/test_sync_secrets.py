@@ -73,3 +73,25 @@ def test_sync_logs_hold_no_secret(tmp_path: Path) -> None:
             for secret in secrets:
                 assert secret not in run.stderr, "a secret appeared in the tap's log"
                 assert secret not in run.stdout, "a secret appeared in the tap's output"
+
+
+def test_sync_with_only_a_connection_string(tmp_path: Path) -> None:
+    with oauth_emulator() as emu:
+        config_path = tmp_path / "config.json"
+        text = f"AuthScheme=PersonalAccessToken;StoreId='{emu.store_hash}';"
+        text += f"OAuthAccessToken='{emu.token}'"
+        config_path.write_text(json.dumps({"connection_string": text, "api_url": emu.base_url}))
+        run = _tap(config_path=config_path)
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert any('"RECORD"' in line for line in run.stdout.splitlines())
+        assert emu.token not in run.stderr
+
+        config_path.write_text(
+            json.dumps(
+                {"connection_string": f"StoreId='{emu.store_hash};Bogus=1", "api_url": emu.base_url}
+            )
+        )
+        bad = _tap(config_path=config_path)
+        assert bad.returncode == 1
+        assert "connection_string: the quoted value of StoreId is not closed" in bad.stderr
+        assert "Traceback" not in bad.stderr
