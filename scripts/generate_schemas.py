@@ -46,6 +46,9 @@ class Source:
     method: str = "get"
     # Fields the tap adds to each record (parent ids of children read through a parent).
     added: tuple[tuple[str, str], ...] = ()
+    # A nested list the tap turns into one record per item, the item's fields joining the
+    # record's other fields (which the list replaces).
+    explode: str | None = None
     # Nested objects whose fields the tap lifts to the top level (and then drops).
     lift: tuple[str, ...] = ()
     # Fields the tap removes (e.g. nested lists emitted as their own stream).
@@ -159,13 +162,6 @@ SOURCES: dict[str, Source] = {
     "store_info": Source("store_information.v2.yml", "/store", "", keys=()),
     "currencies": Source("currencies.v2.yml", "/currencies", V2_ITEM),
     "channels": Source("channels.v3.yml", "/channels", V3_ITEM, replication_key="date_modified"),
-    "channel_listings": Source(
-        "channels.v3.yml",
-        "/channels/{channel_id}/listings",
-        V3_ITEM,
-        keys=("channel_id", "listing_id"),
-        replication_key="date_modified",
-    ),
     "sites": Source("sites.v3.yml", "/sites", V3_ITEM),
     # Pricing ---------------------------------------------------------------------------------
     "price_lists": Source(
@@ -181,12 +177,14 @@ SOURCES: dict[str, Source] = {
     "price_list_assignments": Source("price_lists.v3.yml", "/pricelists/assignments", V3_ITEM),
     # Inventory -------------------------------------------------------------------------------
     "locations": Source("locations.v3.yml", "/inventory/locations", V3_ITEM),
+    # One record per variant and location: the item's identity with one of its locations.
     "inventory_items": Source(
         "inventory.v3.yml",
         "/inventory/items",
         V3_ITEM,
-        keys=("variant_id",),
-        lift=("identity",),
+        keys=("variant_id", "location_id"),
+        explode="locations",
+        lift=("identity", "settings"),
     ),
     # Marketing -------------------------------------------------------------------------------
     "coupons": Source("marketing.v2.yml", "/coupons", V2_ITEM),
@@ -266,6 +264,10 @@ def record_schema(spec_dir: Path, stream: str, source: Source, cache: dict[str, 
 def normalise(record: Schema, source: Source) -> Schema:
     is_v2 = ".v2" in source.spec
     props: dict[str, Schema] = dict(record["properties"])
+    if source.explode:
+        items = props.pop(source.explode, {}).get("items", {})
+        for sub_name, sub in items.get("properties", {}).items():
+            props.setdefault(sub_name, sub)
     for name in source.lift:
         nested = props.pop(name, {})
         for sub_name, sub in nested.get("properties", {}).items():

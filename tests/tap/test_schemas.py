@@ -118,7 +118,6 @@ def test_children_carry_their_parent_key(committed: dict[str, dict[str, Any]]) -
                      "order_shipments", "order_taxes", "order_fees", "order_messages",
                      "order_transactions"],
         "price_list_id": ["price_list_records"],
-        "channel_id": ["channel_listings"],
     }  # fmt: skip
     for key, streams in parents.items():
         for stream in streams:
