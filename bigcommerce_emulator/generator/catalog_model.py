@@ -17,7 +17,8 @@ CDN = "https://cdn11.bigcommerce.com"
 
 # Collections of the catalog area and the fields each one indexes.
 COLLECTIONS: dict[str, tuple[str, ...]] = {
-    "products": ("sku", "brand_id"),
+    # ``_name_key`` (the lower-cased name) makes the duplicate-name check an index lookup.
+    "products": ("sku", "brand_id", "name", "_name_key"),
     "product_variants": ("product_id", "sku"),
     "product_images": ("product_id",),
     "product_custom_fields": ("product_id",),
@@ -36,6 +37,10 @@ ZERO = Decimal("0")
 
 def collection(store: Store, name: str) -> Any:
     return store.collection(name, index_on=COLLECTIONS.get(name, ()))
+
+
+def name_key(name: str) -> str:
+    return name.strip().lower()
 
 
 def slug(text: str) -> str:

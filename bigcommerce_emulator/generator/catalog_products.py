@@ -23,6 +23,7 @@ from bigcommerce_emulator.generator.catalog_model import (
     calculated_price,
     collection,
     image_urls,
+    name_key,
     product_defaults,
     refresh_variant,
     slug,
@@ -182,6 +183,7 @@ def build_product(
         product["date_last_imported"] = created + (modified - created) / 2
     if overrides:
         product.update(overrides)
+    product["_name_key"] = name_key(product["name"])
     _variants(store, rng, ids, batch, product, dept, variants_per_product)
     _children(store, rng, ids, batch, product, noun)
     return batch.add("products", product)

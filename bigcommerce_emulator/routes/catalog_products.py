@@ -18,6 +18,7 @@ from bigcommerce_emulator.errors import V3_ERROR_TYPE, ApiError
 from bigcommerce_emulator.generator.catalog_model import (
     calculated_price,
     collection,
+    name_key,
     product_defaults,
     slug,
 )
@@ -114,12 +115,11 @@ def _conflicts(
     products = collection(store, "products")
     name = fields.get("name")
     if name is not None:
-        key = name.strip().lower()
-        taken = (
-            any(p["name"].strip().lower() == key and p["id"] != product_id for p in products)
-            or key in batch_seen["name"]
-        )
-        if taken:
+        key = name_key(name)
+        # The exact-name index also sees renames made through the control API.
+        owners = {p["id"] for p in products.where("name", name)}
+        owners |= {p["id"] for p in products.where("_name_key", key) if name_key(p["name"]) == key}
+        if (owners - {product_id}) or key in batch_seen["name"]:
             errors["name"] = f"The product name '{name}' is a duplicate"
     sku = fields.get("sku")
     if sku:
@@ -140,6 +140,7 @@ def _conflicts(
 
 
 def _derive(product: Record) -> None:
+    product["_name_key"] = name_key(product["name"])
     product["calculated_price"] = calculated_price(product.get("price"), product.get("sale_price"))
     if not product.get("custom_url") or product["custom_url"].get("url") in (None, "", "/"):
         product["custom_url"] = {"url": f"/{slug(product['name'])}/", "is_customized": False}
@@ -184,6 +185,8 @@ def _check_product(
 
 def _write_update(store: Store, product_id: int, fields: dict[str, Any]) -> Record:
     products = collection(store, "products")
+    if "name" in fields:
+        fields["_name_key"] = name_key(fields["name"])
     product = products.update(product_id, fields)
     _derive(product)
     refresh_variants(store, product)
@@ -324,7 +327,7 @@ async def update_batch(request: web.Request) -> web.Response:
             failures.append((i, status, errors))
             continue
         if "name" in fields:
-            seen["name"].add(fields["name"].strip().lower())
+            seen["name"].add(name_key(fields["name"]))
         if fields.get("sku"):
             seen["sku"].add(fields["sku"])
         checked.append((i, pid, fields))
