@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -189,7 +190,14 @@ async def list_sites(request: web.Request) -> web.Response:
         kinds = set(query["url_type:in"].split(","))
         preds.append(lambda r: any(u["type"] in kinds for u in r.get("urls", [])))
     records = filters.apply(store_of(request).collection("sites"), preds)
-    return v3_page(query, records, render=_render_site)
+    page = v3_page(query, records, render=_render_site)
+    # sites.v3.yml documents offset-style fields in the pagination object as well.
+    payload = json.loads(page.text or "{}")
+    pagination = payload["meta"]["pagination"]
+    pagination["offset"] = (pagination["current_page"] - 1) * pagination["per_page"]
+    pagination["limit"] = pagination["per_page"]
+    pagination["total_items"] = pagination["total"]
+    return json_response(payload)
 
 
 @routes.get(r"/v3/sites/{site_id:\d+}", scope=SITES)

@@ -46,6 +46,8 @@ def test_channel_create_update_and_site_lifecycle(emulator: Emulator) -> None:
     site_id = site.json()["data"]["id"]
     listed = emulator.api("GET", "/v3/sites", params={"channel_id:in": channel["id"]})
     assert [s["id"] for s in listed.json()["data"]] == [site_id]
+    pagination = listed.json()["meta"]["pagination"]
+    assert pagination["total_items"] == pagination["total"] == 1 and pagination["offset"] == 0
     r = emulator.api("PUT", f"/v3/sites/{site_id}", json={"url": "https://pop.example.com"})
     assert r.json()["data"]["url"] == "https://pop.example.com"
 
