@@ -122,7 +122,7 @@ def run_desktop_flow(
     """Open the browser at the authorization URL, wait for the redirect, exchange the code."""
     if not settings.callback_url:
         raise AuthSetupError("callback_url is required for the desktop flow")
-    state = secrets.token_urlsafe(32)
+    state = secrets.token_hex(24)  # 192 bits, as in web_flow
     server, redirect_uri = _listener(settings.callback_url, state)
     try:
         url = endpoint_for(settings).authorization_url(

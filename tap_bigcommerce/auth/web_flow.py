@@ -63,7 +63,8 @@ def get_authorization_url(
     state: str | None = None,
 ) -> AuthorizationRequest:
     callback = _require_callback(settings, callback_url)
-    state = state or secrets.token_urlsafe(32)
+    # Hex: never starts with '-', so it passes safely as a command-line argument.
+    state = state or secrets.token_hex(24)
     url = endpoint_for(settings).authorization_url(
         callback,
         tuple(scopes) if scopes is not None else settings.scopes,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import stat
 import subprocess
@@ -190,6 +191,7 @@ def test_web_flow_two_steps_through_the_cli(emu: Emulator, tmp_path: Path) -> No
     step1 = _cli("url", "--config", str(config_path))
     assert step1.returncode == 0, step1.stderr
     printed = json.loads(step1.stdout)
+    assert re.fullmatch(r"[0-9a-f]{48}", printed["state"])  # safe as a CLI argument
     assert printed["url"].startswith(emu.base_url + "/oauth2/authorize?")
     location = approve(printed["url"], follow=False).headers["Location"]
     step2 = _cli(
