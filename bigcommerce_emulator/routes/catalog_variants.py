@@ -328,16 +328,26 @@ async def list_all(request: web.Request) -> web.Response:
 
 @routes.put("/v3/catalog/variants", scope=SCOPE)
 async def update_batch(request: web.Request) -> web.Response:
+    """Items with an ``id`` update that variant; items without one but with ``product_id``,
+    ``sku`` and ``option_values`` create a variant, as documented."""
     store = store_of(request)
     items = await array_body(request, BATCH_CAP, "variant")
     variants = collection(store, "product_variants")
     seen: set[str] = set()
-    ok: list[tuple[int, dict[str, Any]]] = []
+    ok: list[tuple[int, int | None, dict[str, Any]]] = []
     failures: list[tuple[int, int, dict[str, str]]] = []
     for i, item in enumerate(items):
-        vid = item.get("id") if isinstance(item, dict) else None
         if not isinstance(item, dict):
             failures.append((i, 422, {"body": "must be an object"}))
+            continue
+        vid = item.get("id")
+        if vid is None and "product_id" in item:
+            status, errors = _check_batch_create(store, item, seen)
+            if errors:
+                failures.append((i, status, errors))
+            else:
+                seen.add(item["sku"])
+                ok.append((i, None, item))
             continue
         if not isinstance(vid, int) or isinstance(vid, bool):
             failures.append((i, 422, {"id": "id is required to update a variant"}))
@@ -352,7 +362,30 @@ async def update_batch(request: web.Request) -> web.Response:
             continue
         if fields.get("sku"):
             seen.add(fields["sku"])
-        ok.append((vid, fields))
+        ok.append((i, vid, fields))
     render = renderer({})
-    written = [render(update_variant(store, vid, fields)) for vid, fields in ok]
-    return batch_answer(written, failures, "variants")
+    written = []
+    for i, vid, fields in ok:
+        if vid is not None:
+            written.append(render(update_variant(store, vid, fields)))
+            continue
+        product = collection(store, "products").get(fields["product_id"])
+        try:
+            written.append(render(create_variant_for(store, product, fields)))
+        except ApiError as err:
+            failures.append((i, err.status, err.errors))
+    return batch_answer(written, sorted(failures), "variants")
+
+
+def _check_batch_create(
+    store: Store, item: dict[str, Any], seen: set[str]
+) -> tuple[int, dict[str, str]]:
+    pid = item.get("product_id")
+    if not isinstance(pid, int) or collection(store, "products").get(pid) is None:
+        return 404, {"product_id": f"The product with id {pid} was not found"}
+    if not item.get("option_values"):
+        return 422, {"option_values": "option_values are required to create a variant"}
+    status, errors = check_new_variants(store, [item], None)
+    if not errors and item["sku"] in seen:
+        return 409, {"sku": f"The SKU '{item['sku']}' is already in use"}
+    return status, {k.split(".", 2)[-1]: v for k, v in errors.items()}

@@ -168,3 +168,21 @@ def test_modifiers_and_values(emu: Emulator) -> None:
     assert v["option_id"] == made["id"] and "adjusters" in v
     listed = _ok(emu.api("GET", f"{base}/{made['id']}"))
     assert [x["id"] for x in listed["option_values"]] == [v["id"]]
+
+
+def test_variant_batch_creates_items_without_an_id(emu: Emulator) -> None:
+    opt = _ok(emu.api("GET", "/v3/catalog/products/12/options"))[0]
+    value = opt["option_values"][-1]
+    ov = [{"id": value["id"], "option_id": opt["id"]}]
+    items = [
+        {"product_id": 12, "sku": "BATCH-NEW-1", "price": 3, "option_values": ov},
+        {"product_id": 999999, "sku": "BATCH-NEW-2", "option_values": ov},
+        {"product_id": 12, "sku": "BATCH-NEW-3"},
+    ]
+    r = emu.api("PUT", "/v3/catalog/variants", json=items)
+    assert r.status_code == 207, r.text
+    body = r.json()
+    assert [v["sku"] for v in body["data"]] == ["BATCH-NEW-1"]
+    assert set(body["errors"]["errors"]) == {"1.product_id", "2.option_values"}
+    found = _ok(emu.api("GET", "/v3/catalog/variants", params={"sku:in": "BATCH-NEW-1"}))
+    assert [v["product_id"] for v in found] == [12]
