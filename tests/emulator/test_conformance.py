@@ -213,3 +213,20 @@ def test_every_route_is_documented() -> None:
         if not openapi_spec.find(route.method, route.path)
     ]
     assert not missing, "routes with no operation in the OpenAPI files: " + ", ".join(missing)
+
+
+def test_the_validator_is_not_vacuous() -> None:
+    """The checks above would catch a wrong type, a missing envelope and a v2 ISO date."""
+    (products,) = openapi_spec.find("GET", "/v3/catalog/products")
+    schema = products.response_schema(200)
+    assert schema is not None
+    good = {"data": [{"id": 1, "name": "A", "type": "physical", "weight": 1, "price": 1}]}
+    assert not openapi_spec.validate(schema, good, check_dates=True)
+    assert openapi_spec.validate(schema, {"data": [{"id": "1"}]}, check_dates=True)
+    assert openapi_spec.validate(schema, {"data": {"id": 1}}, check_dates=True)
+    date = {"type": "string", "format": "date-time"}
+    iso, rfc = "2024-01-02T03:04:05+00:00", "Tue, 02 Jan 2024 03:04:05 +0000"
+    assert not openapi_spec.validate(date, iso, check_dates=True)
+    assert openapi_spec.validate(date, rfc, check_dates=True)
+    assert not openapi_spec.validate(date, rfc, check_dates=False)
+    assert openapi_spec.validate(date, iso, check_dates=False)
