@@ -96,6 +96,11 @@ def _decode_cursor(cursor: str) -> int:
         raise ApiError(400, "Invalid cursor") from exc
 
 
+# Public names for routes that build cursor metadata themselves.
+encode_cursor = _encode_cursor
+decode_cursor = _decode_cursor
+
+
 def v3_cursor_page(
     query: Mapping[str, str],
     records: list[Record],
