@@ -44,6 +44,7 @@ from bigcommerce_emulator.routes.catalog_common import (
     validate,
 )
 from bigcommerce_emulator.routes.catalog_product_view import (
+    FIELDS,
     SMALL_PAGE_INCLUDES,
     includes_of,
     list_products,
@@ -369,8 +370,9 @@ async def delete_one(request: web.Request) -> web.Response:
 @routes.delete("/v3/catalog/products", scope=SCOPE)
 async def delete_many(request: web.Request) -> web.Response:
     store = store_of(request)
-    query = {k: v for k, v in query_of(request).items() if k not in ("page", "limit")}
-    if not query:
+    query = query_of(request)
+    filters = {*FIELDS, "categories", "keyword", "channel_id"}
+    if not any(k.split(":")[0] in filters for k in query):
         raise ApiError(
             422, "A filter is required to delete products", errors={"id:in": "missing filter"}
         )
