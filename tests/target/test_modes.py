@@ -113,3 +113,17 @@ def test_default_settings() -> None:
     settings = TargetSettings.from_config({}, ALLOWED)
     assert settings.load_method == "upsert" and not settings.append_only
     assert settings.max_failed_records == 0 and settings.dry_run is False
+
+
+def test_the_same_key_twice_in_one_input_is_applied_in_order(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    new = {"sku": "TG-TWICE", "name": "Twice Lamp", "type": "physical", "weight": 1, "price": 10}
+    rows = [new, {**new, "price": 12}, {"sku": "TG-TWICE", "price": 14}]
+    lines = [schema_message("products"), *records("products", rows)]
+    run = run_target(emulator, tmp_path, lines)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.summary["products"]["created"] == 1
+    assert run.summary["products"]["updated"] == 2
+    made = [p for p in emulator.collection("products") if p["sku"] == "TG-TWICE"]
+    assert len(made) == 1 and made[0]["price"] == 14
