@@ -8,9 +8,6 @@ import signal
 import socket
 import sys
 
-from aiohttp import web
-
-from bigcommerce_emulator.app import make_app
 from bigcommerce_emulator.generator import NAMED_SIZES, Sizes
 from bigcommerce_emulator.state import EmulatorState, Latency
 
@@ -86,6 +83,11 @@ def build_state(args: argparse.Namespace) -> EmulatorState:
 
 
 async def serve(args: argparse.Namespace) -> None:
+    # Imported here so that option errors answer at once, without loading every route.
+    from aiohttp import web
+
+    from bigcommerce_emulator.app import make_app
+
     state = build_state(args)
     app = make_app(state)
     # A short shutdown grace: SIGTERM must not wait a minute for an injected slow answer.
