@@ -107,23 +107,37 @@ def test_customer_addresses(emulator: Emulator, tmp_path: Path) -> None:
 
 def test_categories_and_brands(emulator: Emulator, tmp_path: Path) -> None:
     category = emulator.collection("categories")[0]
-    rows = [
-        {"id": category["id"], "description": "<p>New words</p>"},
-        {"name": "Target Test Category", "parent_id": 0},
+    brand = emulator.collection("brands")[0]
+    lines = [
+        schema_message("categories"),
+        *records(
+            "categories",
+            [
+                {"id": category["id"], "description": "<p>New words</p>"},
+                {"name": "Target Test Category", "parent_id": 0},
+            ],
+        ),
+        schema_message("brands"),
+        *records(
+            "brands", [{"name": brand["name"], "page_title": "Retitled"}, {"name": "TG Brand"}]
+        ),
     ]
-    counts = load_twice(emulator, tmp_path, "categories", rows)
-    assert (counts["created"], counts["updated"]) == (1, 1)
+    first = run_target(emulator, tmp_path, lines)
+    assert first.returncode == 0, first.stderr[-2000:]
+    for stream in ("categories", "brands"):
+        assert (first.summary[stream]["created"], first.summary[stream]["updated"]) == (1, 1)
     cats = emulator.collection("categories")
     assert by_id(cats)[category["id"]]["description"] == "<p>New words</p>"
     assert [c for c in cats if c["name"] == "Target Test Category"]
-
-    brand = emulator.collection("brands")[0]
-    rows = [{"name": brand["name"], "page_title": "Retitled"}, {"name": "Target Test Brand"}]
-    counts = load_twice(emulator, tmp_path, "brands", rows)
-    assert (counts["created"], counts["updated"]) == (1, 1)
     brands = emulator.collection("brands")
     assert by_id(brands)[brand["id"]]["page_title"] == "Retitled"
-    assert [b for b in brands if b["name"] == "Target Test Brand"]
+    assert [b for b in brands if b["name"] == "TG Brand"]
+
+    seq = last_seq(emulator)
+    second = run_target(emulator, tmp_path, lines)
+    assert second.returncode == 0
+    assert second.summary["categories"]["unchanged"] == second.summary["brands"]["unchanged"] == 2
+    assert writes(emulator, seq) == []
 
 
 def test_product_custom_fields(emulator: Emulator, tmp_path: Path) -> None:
