@@ -199,6 +199,13 @@ def _write(
     return rec
 
 
+def write_child(
+    store: Store, child: Child, product_id: int, body: Any, current: Record | None
+) -> Record:
+    product = product_or_404(store, product_id)
+    return _write(store, child, product, body, current)
+
+
 def create_nested(store: Store, product: Record, body: dict[str, Any]) -> None:
     """Children given inline when a product is created (``images``, ``custom_fields``, ...)."""
     by_key = {

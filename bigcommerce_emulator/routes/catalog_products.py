@@ -9,7 +9,9 @@ its stock is not. Batch answers follow ``catalog_common.batch_answer``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -300,10 +302,63 @@ async def update_one(request: web.Request) -> web.Response:
     status, fields, errors = _check_product(store, body, pid, {"name": set(), "sku": set()})
     if errors:
         raise ApiError(status, "The product could not be updated", errors=errors)
+    nested = _nested_updates(store, pid, body)
     inventory_errors = _split_inventory(fields)
     product = _write_update(store, pid, fields)
-    out = render_product(store, product, [], query_of(request))
+    for apply_change in nested:
+        apply_change()
+    includes: list[str] = [k for k in ("variants", "custom_fields") if k in body]
+    out = render_product(store, product, includes, query_of(request))
     return _multi_status(out, inventory_errors) if inventory_errors else data(out)
+
+
+def _nested_updates(store: Store, pid: int, body: dict[str, Any]) -> list[Callable[[], Any]]:
+    """Checks the ``variants`` (by id) and ``custom_fields`` (by id, or new) a product update
+    carries, and returns the changes to apply once everything is known to be valid."""
+    from bigcommerce_emulator.routes.catalog_children import CHILDREN, write_child
+    from bigcommerce_emulator.routes.catalog_variants import check_update, update_variant
+
+    changes: list[Callable[[], Any]] = []
+    variants = collection(store, "product_variants")
+    seen: set[str] = set()
+    for i, vb in enumerate(body.get("variants") or []):
+        v = variants.get(vb.get("id")) if isinstance(vb, dict) else None
+        if v is None or v["product_id"] != pid:
+            raise ApiError(
+                422,
+                "The product could not be updated",
+                errors={f"variants.{i}.id": "unknown variant"},
+            )
+        status, vfields, errs = check_update(store, v, vb, seen)
+        if errs:
+            raise ApiError(
+                status,
+                "The product could not be updated",
+                errors={f"variants.{i}.{k}": m for k, m in errs.items()},
+            )
+        seen.add(vfields.get("sku") or "")
+        changes.append(partial(update_variant, store, v["id"], vfields))
+    fields_child = CHILDREN[1]
+    current = {
+        c["id"]: c for c in collection(store, "product_custom_fields").where("product_id", pid)
+    }
+    for i, cf in enumerate(body.get("custom_fields") or []):
+        if not isinstance(cf, dict) or ("id" in cf and cf["id"] not in current):
+            raise ApiError(
+                422,
+                "The product could not be updated",
+                errors={f"custom_fields.{i}.id": "unknown custom field"},
+            )
+        if not cf.get("name") or not cf.get("value"):
+            raise ApiError(
+                422,
+                "The product could not be updated",
+                errors={f"custom_fields.{i}": "name and value are required"},
+            )
+        changes.append(
+            partial(write_child, store, fields_child, pid, cf, current.get(cf.get("id")))
+        )
+    return changes
 
 
 @routes.put("/v3/catalog/products", scope=SCOPE)

@@ -192,7 +192,7 @@ def create_variant_for(
     return v
 
 
-def _check_update(
+def check_update(
     store: Store, variant: Record, body: dict[str, Any], seen: set[str]
 ) -> tuple[int, dict[str, Any], dict[str, str]]:
     fields, errors = validate(body, VARIANT_FIELDS, lengths=LENGTHS, nullable=NULLABLE)
@@ -282,7 +282,7 @@ async def update_one(request: web.Request) -> web.Response:
     product_or_404(store, int_param(request, "product_id"))
     v = _variant_of(store, int_param(request, "product_id"), int_param(request, "variant_id"))
     body = await object_body(request)
-    status, fields, errors = _check_update(store, v, body, set())
+    status, fields, errors = check_update(store, v, body, set())
     if errors:
         raise ApiError(status, "The variant could not be updated", errors=errors)
     return data(renderer({})(update_variant(store, v["id"], fields)))
@@ -356,7 +356,7 @@ async def update_batch(request: web.Request) -> web.Response:
         if v is None:
             failures.append((i, 404, {"id": f"The variant with id {vid} was not found"}))
             continue
-        status, fields, errors = _check_update(store, v, item, seen)
+        status, fields, errors = check_update(store, v, item, seen)
         if errors:
             failures.append((i, status, errors))
             continue

@@ -241,3 +241,23 @@ def test_delete_by_id_in_and_single(emu: Emulator) -> None:
     r = emu.api("DELETE", "/v3/catalog/products", params={"include": "variants", "limit": "5"})
     assert r.status_code == 422, "paging and include are not filters: nothing may be deleted"
     assert emu.api("GET", "/v3/catalog/products/1").status_code == 200
+
+
+def test_update_carries_variants_and_custom_fields(emu: Emulator) -> None:
+    product = _product(emu, 21, include="variants,custom_fields")
+    v = product["variants"][0]
+    body = {
+        "variants": [{"id": v["id"], "price": 77.7}],
+        "custom_fields": [{"name": "Batch", "value": "B-7"}],
+    }
+    r = emu.api("PUT", "/v3/catalog/products/21", json=body)
+    assert r.status_code == 200, r.text
+    out = r.json()["data"]
+    assert next(x for x in out["variants"] if x["id"] == v["id"])["price"] == 77.7
+    assert ("Batch", "B-7") in [(c["name"], c["value"]) for c in out["custom_fields"]]
+    other = _product(emu, 22, include="variants")["variants"][0]
+    r = emu.api(
+        "PUT", "/v3/catalog/products/21", json={"price": 1, "variants": [{"id": other["id"]}]}
+    )
+    assert r.status_code == 422 and "variants.0.id" in r.json()["errors"]
+    assert _product(emu, 21)["price"] != 1, "nothing is written when part of the body is invalid"
