@@ -200,3 +200,25 @@ def _keywords(node: Any) -> set[str]:
         for value in node:
             found |= _keywords(value)
     return found
+
+
+def test_every_registered_stream_has_a_schema_with_its_keys(
+    committed: dict[str, dict[str, Any]],
+) -> None:
+    from tap_bigcommerce.streams import STREAM_TYPES
+
+    names = {stream.name for stream in STREAM_TYPES}
+    assert names == set(committed), sorted(names ^ set(committed))
+    for stream in STREAM_TYPES:
+        schema = committed[stream.name]
+        keys = list(stream.primary_keys or [])
+        assert keys[:1] == ["store_hash"], stream.name
+        # The schema's required keys are the stream's key (what the generator was told).
+        assert ["store_hash", *SOURCES[stream.name].keys] == keys, stream.name
+        for key in keys:
+            assert key in schema["required"], (stream.name, key)
+        # A class without one still carries the SDK's property object.
+        replication_key = stream.replication_key
+        if isinstance(replication_key, str):
+            rk = schema["properties"][replication_key]
+            assert rk.get("format") == "date-time", (stream.name, replication_key)
