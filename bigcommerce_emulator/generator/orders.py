@@ -13,8 +13,12 @@ quick to generate and small in memory.
 from __future__ import annotations
 
 import random
+from collections import defaultdict
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
+from itertools import count
 from typing import Any
 
 from bigcommerce_emulator.generator import Sizes
@@ -255,16 +259,19 @@ def collections(store: Store) -> None:
         store.collection(name, index_on=("order_id",))
 
 
+@lru_cache(maxsize=65_536)
+def _tax(price: Decimal, rate: Decimal) -> Decimal:
+    return money(price * rate)
+
+
 class _Ids:
     """Next ids for child collections, kept locally for the bulk fast path."""
 
     def __init__(self) -> None:
-        self.n: dict[str, int] = {}
+        self.n: defaultdict[str, Iterator[int]] = defaultdict(lambda: count(1))
 
     def take(self, name: str) -> int:
-        v = self.n.get(name, 1)
-        self.n[name] = v + 1
-        return v
+        return next(self.n[name])
 
 
 def _catalog(
@@ -387,8 +394,8 @@ def build_order(
     item_tax = ZERO
     qty_total = 0
     for (pid, vid, name, sku, price, weight), qty in lines:
-        line_ex = money(price * qty)
-        tax_each = money(price * rate)
+        line_ex = price * qty  # prices carry cents already
+        tax_each = _tax(price, rate)
         subtotal += line_ex
         item_tax += tax_each * qty
         qty_total += qty
