@@ -45,6 +45,8 @@ def stack(
             "TARGET_POSTGRES_HOST": pg.host,
             "TARGET_POSTGRES_PORT": str(pg.port),
             "TARGET_POSTGRES_USER": pg.user,
+            # trust authentication: any password passes, but target-postgres requires one.
+            "TARGET_POSTGRES_PASSWORD": "unused",
             "TARGET_POSTGRES_DATABASE": pg.database,
             "TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA": SCHEMA,
         }
