@@ -223,3 +223,63 @@ def test_generation_is_deterministic() -> None:
     with running_emulator("--size", "tiny", "--seed", "5", "--quota", "0") as b:
         second = {n: b.collection(n) for n in ("customers", "customer_addresses", "subscribers")}
     assert first == second and first["customers"]
+
+
+def test_attribute_definitions_and_value_deletes(emu: Emulator) -> None:
+    r = emu.api(
+        "POST", "/v3/customers/attributes", json=[{"name": "Favourite Colour", "type": "string"}]
+    )
+    assert r.status_code == 200, r.text
+    attr = r.json()["data"][0]
+    r = emu.api("POST", "/v3/customers/attributes", json=[{"name": "Bad", "type": "colour"}])
+    assert r.status_code == 422 and "[0].type" in r.json()["errors"]
+    r = emu.api("PUT", "/v3/customers/attributes", json=[{"id": attr["id"], "name": "Colour"}])
+    assert r.status_code == 200 and r.json()["data"][0]["name"] == "Colour"
+    cid = emu.api("GET", "/v3/customers", params={"limit": 1}).json()["data"][0]["id"]
+    value = emu.api(
+        "PUT",
+        "/v3/customers/attribute-values",
+        json=[{"attribute_id": attr["id"], "value": "teal", "customer_id": cid}],
+    ).json()["data"][0]
+    listed = emu.api("GET", "/v3/customers", params={"id:in": cid, "include": "attributes"})
+    assert value["id"] in {v["id"] for v in listed.json()["data"][0]["attributes"]}
+    assert (
+        emu.api(
+            "DELETE", "/v3/customers/attribute-values", params={"id:in": value["id"]}
+        ).status_code
+        == 204
+    )
+    assert (
+        emu.api("DELETE", "/v3/customers/attributes", params={"id:in": attr["id"]}).status_code
+        == 204
+    )
+    names = {a["name"] for a in emu.api("GET", "/v3/customers/attributes").json()["data"]}
+    assert "Colour" not in names
+    assert emu.api("DELETE", "/v3/customers/attributes").status_code == 422
+
+
+def test_subscribers_delete_by_filter(emu: Emulator) -> None:
+    for i in range(3):
+        r = emu.api(
+            "POST",
+            "/v3/customers/subscribers",
+            json={"email": f"bulk{i}@example.org", "source": "bulk-import"},
+        )
+        assert r.status_code == 200
+    assert emu.api("DELETE", "/v3/customers/subscribers").status_code == 422
+    r = emu.api("DELETE", "/v3/customers/subscribers", params={"source": "bulk-import"})
+    assert r.status_code == 204
+    left = emu.api("GET", "/v3/customers/subscribers", params={"source": "bulk-import"})
+    assert left.json()["data"] == []
+
+
+def test_read_only_token_cannot_write(emu: Emulator) -> None:
+    emu.control(
+        "POST",
+        f"/stores/{emu.store_hash}/tokens",
+        json={"token": "ro-customers", "scopes": ["store_v2_customers_read_only"]},
+    )
+    assert emu.api("GET", "/v3/customers", token="ro-customers").status_code == 200
+    r = emu.api("POST", "/v3/customers", token="ro-customers", json=[_new(1, "ro")])
+    assert r.status_code == 403
+    assert emu.api("GET", "/v2/orders", token="ro-customers").status_code == 403
