@@ -104,7 +104,8 @@ def _value(
     if current is not None:
         current.update(fields)
         return current
-    rec: Record = {"id": next_value_id(store), "is_default": False, "value_data": None, **fields}
+    # The create/update answers document value_data as a (non-null) object.
+    rec: Record = {"id": next_value_id(store), "is_default": False, "value_data": {}, **fields}
     if kind.modifier:
         rec["option_id"] = option_id
         rec.setdefault(
