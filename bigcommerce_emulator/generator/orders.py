@@ -355,6 +355,7 @@ def build_order(
     status_id: int,
     *,
     coupon: bool = False,
+    billing: dict[str, Any] | None = None,
 ) -> tuple[Record, dict[str, list[Record]]]:
     """An order and its children; ``ids`` None means take ids from the collections."""
 
@@ -371,7 +372,8 @@ def build_order(
     if cust is not None and addrs is not None:
         mine = addrs.where("customer_id", cust["id"])
         cust_addr = mine[0] if mine else None
-    billing = _billing(rng, cust, cust_addr)
+    if billing is None:
+        billing = _billing(rng, cust, cust_addr)
     rate = TAX_RATES.get(billing["country_iso2"], ZERO)
     modified = later(rng, created, 45) if status_id not in (0, 1) else created
     children: dict[str, list[Record]] = {

@@ -244,7 +244,20 @@ def _line(
             )
         variant_id = int(item.get("variant_id") or 0)
         variants = store.collections.get("product_variants")
-        variant = variants.get(variant_id) if variants is not None and variant_id else None
+        variant = None
+        if variants is not None:
+            # Without a variant the order takes the product's first (base) variant.
+            mine = variants.where("product_id", product["id"])
+            variant = next((v for v in mine if v["id"] == variant_id), None)
+            if variant_id and variant is None:
+                raise ApiError(
+                    400,
+                    f"Variant {variant_id} does not belong to product {product['id']}.",
+                    errors={f"products[{i}].variant_id": "invalid"},
+                )
+            if variant is None and mine:
+                variant = mine[0]
+                variant_id = variant["id"]
         price = Decimal(
             str(
                 item.get("price_ex_tax")
@@ -260,7 +273,7 @@ def _line(
             str(product.get("name", "")),
             sku,
             price,
-            Decimal("1"),
+            Decimal(str((variant or {}).get("weight") or product.get("weight") or 0)),
         ), qty
     if not item.get("name"):
         raise ApiError(
@@ -296,9 +309,16 @@ async def create_order(request: web.Request) -> web.Response:
     t = now()
     rng = random.Random(f"{store.seed}:order:{oid}")  # noqa: S311
     order, children = build_order(
-        store, rng, None, oid, t, cust, lines, 1 if status is None else status
+        store,
+        rng,
+        None,
+        oid,
+        t,
+        cust,
+        lines,
+        1 if status is None else status,
+        billing={**billing, "form_fields": []},
     )
-    order["billing_address"] = {**billing, "form_fields": []}
     order["date_modified"] = t
     order["customer_message"] = str(body.get("customer_message", ""))
     order["staff_notes"] = str(body.get("staff_notes", ""))

@@ -270,3 +270,31 @@ def test_orders_are_deterministic_per_seed() -> None:
         other = c.collection("orders")
     assert first == second and first["orders"]
     assert other != first["orders"]
+
+
+def test_create_from_catalog_products_takes_the_base_variant(emu: Emulator) -> None:
+    product = emu.api(
+        "GET", "/v3/catalog/products", params={"limit": 1, "include": "variants"}
+    ).json()["data"][0]
+    r = emu.api(
+        "POST",
+        "/v2/orders",
+        json={
+            "billing_address": BILLING,
+            "products": [{"product_id": product["id"], "quantity": 2}],
+        },
+    )
+    assert r.status_code == 201, r.text
+    line = emu.api("GET", f"/v2/orders/{r.json()['id']}/products").json()[0]
+    assert line["product_id"] == product["id"] and line["name"] == product["name"]
+    assert line["variant_id"] == product["variants"][0]["id"]
+    # A UK billing address is taxed at the UK rate.
+    assert Decimal(line["price_tax"]) == (Decimal(line["price_ex_tax"]) * Decimal("0.20")).quantize(
+        Decimal("0.01")
+    )
+    bad = emu.api(
+        "POST",
+        "/v2/orders",
+        json={"billing_address": BILLING, "products": [{"product_id": 10**7, "quantity": 1}]},
+    )
+    assert bad.status_code == 400
