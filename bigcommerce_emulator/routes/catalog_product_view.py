@@ -55,6 +55,8 @@ SORTS = (
     "total_sold",
     "calculated_price",
 )
+# Documented as always in the body, whatever include_fields and exclude_fields say.
+ALWAYS_SHOWN = ("gift_wrapping_options_type", "gift_wrapping_options_list")
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -191,7 +193,7 @@ def render_product(
     store: Store, product: Record, includes: list[str], query: Mapping[str, str]
 ) -> dict[str, Any]:
     out: dict[str, Any] = render_v3(product)
-    select_fields(out, query)
+    select_fields(out, query, keep=ALWAYS_SHOWN)
     pid = product["id"]
     for inc in includes:
         if inc == "variants":
