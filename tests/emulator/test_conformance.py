@@ -8,6 +8,7 @@ child routes are called with ids that exist. A route the spec does not document 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -230,3 +231,32 @@ def test_the_validator_is_not_vacuous() -> None:
     assert openapi_spec.validate(date, rfc, check_dates=True)
     assert not openapi_spec.validate(date, rfc, check_dates=False)
     assert openapi_spec.validate(date, iso, check_dates=False)
+
+
+# How the files state a per-endpoint concurrency cap, in their several phrasings.
+CAP_PHRASES = re.compile(
+    r"(\d+)\**\s+concurrent|concurrency limit of (\d+)|up to (\d+) (?:simultaneous|concurrent)",
+    re.IGNORECASE,
+)
+
+
+def _documented_cap(method: str, path: str) -> int | None:
+    for op in openapi_spec.find(method, path):
+        match = CAP_PHRASES.search(op.op.get("description") or "")
+        if match:
+            return int(next(g for g in match.groups() if g))
+    return None
+
+
+def test_documented_concurrency_caps_are_enforced() -> None:
+    """Each route declares the concurrency cap its operation documents.
+
+    (A cap the files do not state may still come from BigCommerce's other documentation,
+    so a declared cap without one here is allowed.)
+    """
+    wrong = [
+        f"{route.method} {route.path}: documented {doc}, declared {route.cap}"
+        for route in all_routes()
+        if (doc := _documented_cap(route.method, route.path)) is not None and doc != route.cap
+    ]
+    assert not wrong, "concurrency caps differ from the OpenAPI files:\n" + "\n".join(wrong)
