@@ -267,6 +267,11 @@ def _email_owner(store: Store, email: str) -> Record | None:
 
 
 def _check_group(store: Store, item: dict[str, Any], where: str, errors: dict[str, str]) -> None:
+    # Documented: channel_ids is omitted or null for global access, else a non-empty list.
+    if "channel_ids" in item and item["channel_ids"] is not None:
+        ids = item["channel_ids"]
+        if not isinstance(ids, list) or not ids or not all(isinstance(c, int) for c in ids):
+            errors[f"{where}.channel_ids"] = "channel_ids must be null or a non-empty list of ids"
     gid = item.get("customer_group_id")
     if gid not in (None, 0) and store.collection("customer_groups").get(gid) is None:
         errors[f"{where}.customer_group_id"] = f"Customer group {gid} does not exist"

@@ -202,3 +202,13 @@ def test_v2_customers_read(shared_emulator: Emulator) -> None:
     assert _get(shared_emulator, f"/v2/customers/{cid}")["email"] == v3[0]["email"]
     r = shared_emulator.api("GET", f"/v2/customers/{cid}/addresses")
     assert r.status_code in (200, 204)
+
+
+def test_v2_customer_groups_date_modified_window(shared_emulator: Emulator) -> None:
+    groups = _get(shared_emulator, "/v2/customer_groups")
+    stamps = sorted(parsedate_to_datetime(g["date_modified"]) for g in groups)
+    mid = stamps[len(stamps) // 2]
+    got = _get(shared_emulator, "/v2/customer_groups", **{"date_modified:min": mid.isoformat()})
+    assert {g["id"] for g in got} == {
+        g["id"] for g in groups if parsedate_to_datetime(g["date_modified"]) >= mid
+    }
