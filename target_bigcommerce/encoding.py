@@ -70,9 +70,9 @@ def same(desired: Any, current: Any) -> bool:
 
     Numbers compare by value (``Decimal('21.99') == 21.99``), date-times by instant, lists
     of scalars as sets (category ids come back in any order), objects on the keys the
-    record gives; an empty string and a missing value count as equal to None.
+    record gives; empty strings, lists and objects count as equal to None or missing.
     """
-    if desired is None or desired == "":
+    if desired is None or desired == "" or desired == [] or desired == {}:
         return current is None or current == "" or current == [] or current == {}
     d_num, c_num = _number(desired), _number(current)
     if d_num is not None and c_num is not None:

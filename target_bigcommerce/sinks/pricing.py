@@ -59,8 +59,9 @@ class PriceListRecordsSink(BigCommerceSink):
             by_list[int(item.key_value[0])].append(item.key_value[1])
         out: dict[Any, Mapping[str, Any]] = {}
         for list_id, values in by_list.items():
-            # Records carry their SKU only when asked to.
-            rows = lookup_in(self.client, _records_path(list_id), key, values, {"include": "sku"})
+            # Records carry their SKU and tiers only when asked to.
+            extra = {"include": "sku,bulk_pricing_tiers"}
+            rows = lookup_in(self.client, _records_path(list_id), key, values, extra)
             for row in rows:
                 ident = (list_id, row.get(key), str(row.get("currency") or "").lower())
                 out.setdefault(ident, row)

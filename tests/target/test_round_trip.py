@@ -9,14 +9,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from target_bigcommerce.sinks import SINKS
 from tests.emulator_process import Emulator
-from tests.target.support import SUMMARY, TAP, TARGET, config_for, write_config
+from tests.target.support import SUMMARY, TAP, TARGET, config_for, write_config, writes
 
 PRICE_UP_10 = "float(int(float(price) * 110 + 0.5) / 100)"
 
 
-def tap_catalog(config_path: Path, tmp_path: Path) -> Path:
-    """The tap's catalog with only ``products`` selected."""
+def tap_catalog(
+    config_path: Path, tmp_path: Path, streams: frozenset[str] = frozenset({"products"})
+) -> Path:
+    """The tap's catalog with only ``streams`` selected."""
     found = subprocess.run(
         [TAP, "--config", str(config_path), "--discover"],
         capture_output=True,
@@ -28,7 +31,7 @@ def tap_catalog(config_path: Path, tmp_path: Path) -> Path:
     for stream in catalog["streams"]:
         for entry in stream["metadata"]:
             if entry["breadcrumb"] == []:
-                entry["metadata"]["selected"] = stream["tap_stream_id"] == "products"
+                entry["metadata"]["selected"] = stream["tap_stream_id"] in streams
     path = tmp_path / "catalog.json"
     path.write_text(json.dumps(catalog))
     return path
@@ -94,3 +97,32 @@ def test_tap_map_target_tap(emulator: Emulator, tmp_path: Path) -> None:
     expected = {pid: int(float(price) * 110 + 0.5) / 100 for pid, price in before.items()}
     assert {pid: float(p) for pid, p in after.items()} == expected
     assert all(after[pid] > before[pid] for pid in before if before[pid] > 0)
+
+
+def test_tap_output_fed_back_as_is_writes_nothing(emulator: Emulator, tmp_path: Path) -> None:
+    """Every stream the target accepts, read by the tap and written back untouched: the
+    comparison sees the store already holds it all."""
+    tap_config = write_config(tmp_path, config_for(emulator, tmp_path))
+    catalog = tap_catalog(tap_config, tmp_path, frozenset(SINKS))
+    tap_out = subprocess.run(
+        [TAP, "--config", str(tap_config), "--catalog", str(catalog)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    seq = int(emulator.stats()["last_seq"])
+    target = subprocess.run(
+        [TARGET, "--config", str(tap_config)],
+        input=tap_out,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert target.returncode == 0, target.stderr[-3000:]
+    summary = json.loads(SUMMARY.findall(target.stderr)[-1])["streams"]
+    assert set(summary) == set(SINKS)
+    for stream, counts in summary.items():
+        assert counts["unchanged"] > 0, stream
+        assert counts["created"] == counts["updated"] == counts["rejected"] == 0, (stream, counts)
+    assert writes(emulator, seq) == []
