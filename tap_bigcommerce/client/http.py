@@ -179,7 +179,7 @@ class BigCommerceClient:
     ) -> tuple[requests.Response, Any]:
         url = self.base_url + path
         attempt = int(state["attempt"])
-        self.limiter.acquire()
+        ticket = self.limiter.acquire()
         with self._count_lock:
             self.requests_sent += 1
         try:
@@ -193,12 +193,12 @@ class BigCommerceClient:
             )
             body_bytes = response.content  # reads the whole body: truncation raises here
         except (requests.Timeout, requests.ConnectionError) as exc:
-            self.limiter.release(None)
+            self.limiter.release(None, ticket)
             raise _Retry(f"{type(exc).__name__}: {_short(exc)}", self._backoff_s(attempt)) from exc
         except requests.RequestException as exc:
-            self.limiter.release(None)
+            self.limiter.release(None, ticket)
             raise _Retry(f"{type(exc).__name__}: {_short(exc)}", self._backoff_s(attempt)) from exc
-        self.limiter.release(response.headers)
+        self.limiter.release(response.headers, ticket)
         status = response.status_code
 
         if status == 429:

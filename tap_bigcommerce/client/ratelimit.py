@@ -75,11 +75,18 @@ class RateLimiter:
         self._blocked_until: float = 0.0
         self._in_flight = 0
         self._last_send = 0.0
+        # Bumped when the window rolls over here: answers to requests sent before that
+        # describe the old window and must not reset the new one's estimate.
+        self._epoch = 0
+        # Set once the server counts more requests than this process sent: another client
+        # shares the quota, so the whole window is spread, not only its last part.
+        self.shared = False
         self.waited_s = 0.0  # total time threads spent waiting, for logs and benchmarks
 
     # Public API ------------------------------------------------------------------
-    def acquire(self, max_wait_s: float = 3600.0) -> None:
-        """Block until one more request may be sent, then count it as in flight."""
+    def acquire(self, max_wait_s: float = 3600.0) -> int:
+        """Block until one more request may be sent; count it in flight. Returns a ticket
+        to hand back to ``release``."""
         deadline = self._clock() + max_wait_s
         with self._cond:
             while True:
@@ -94,19 +101,30 @@ class RateLimiter:
             self._last_send = self._clock()
             if self._left is not None:
                 self._left -= 1
+            return self._epoch
 
-    def release(self, headers: Mapping[str, str] | None) -> None:
+    def release(self, headers: Mapping[str, str] | None, ticket: int | None = None) -> None:
         """The request ended (answer or failure); learn from its headers if it has them."""
         with self._cond:
             self._in_flight = max(0, self._in_flight - 1)
             parsed = RateHeaders.parse(headers) if headers is not None else None
-            if parsed is not None:
+            stale = ticket is not None and ticket != self._epoch
+            if parsed is not None and not stale:
                 now = self._clock()
                 self._quota = parsed.quota if parsed.quota is not None else self._quota
                 self._window_s = parsed.window_s if parsed.window_s else self._window_s
                 # Requests still in flight may not be counted in this answer yet.
-                self._left = parsed.left - self._in_flight
-                self._reset_at = now + parsed.reset_s
+                observed = parsed.left - self._in_flight
+                if self._left is None or self._rolled(now, parsed):
+                    self._left = observed
+                    self._reset_at = now + parsed.reset_s
+                else:
+                    if observed < self._left - 1:
+                        self.shared = True
+                    # Answers can arrive out of order: within one window what is left only
+                    # goes down, so an older, higher figure must not raise the estimate.
+                    self._left = min(self._left, observed)
+                    self._reset_at = max(self._reset_at, now + parsed.reset_s)
             self._cond.notify_all()
 
     def penalize(self, wait_s: float) -> None:
@@ -116,6 +134,7 @@ class RateLimiter:
             self._blocked_until = max(self._blocked_until, now + wait_s)
             self._left = 0
             self._reset_at = max(self._reset_at, self._blocked_until)
+            self.shared = True  # a refusal we did not foresee: someone else spends too
             self._cond.notify_all()
 
     @property
@@ -123,25 +142,33 @@ class RateLimiter:
         return self._in_flight
 
     # Pacing --------------------------------------------------------------------
+    def _rolled(self, now: float, parsed: RateHeaders) -> bool:
+        # The server started a new window since our last estimate.
+        return now + parsed.reset_s > self._reset_at + 0.5 * (self._window_s or 0.0)
+
     def _wait_needed(self, now: float) -> float:
         if now < self._blocked_until:
             return self._blocked_until - now
         if self._left is None:
-            return 0.0  # nothing known yet: the first answer will tell
+            # Nothing known yet: one request goes alone and its answer tells the rest.
+            return 0.0 if self._in_flight == 0 else 1.0
         if now >= self._reset_at:
             # The window rolled over; the next request starts a new one.
+            self._epoch += 1
             if self._quota is not None:
                 self._left = self._quota - self._in_flight
                 self._reset_at = now + (self._window_s or 0.0)
             else:
                 self._left = None
-            return 0.0 if self._left is None or self._left > 0 else self._window_s or 0.0
+                return 0.0 if self._in_flight == 0 else 1.0
+            return 0.0 if self._left > 0 else self._window_s or 0.0
         if self._left <= 0:
             return self._reset_at - now + RESET_MARGIN_S
-        reserve = max(1.0, (self._quota or 0) * self._reserve_fraction)
+        quota = self._quota or 0
+        reserve = quota if self.shared else max(1.0, quota * self._reserve_fraction)
         if self._left > reserve:
             return 0.0
-        # Spread the last few requests of the window over the time left in it.
+        # Spread the rest of the window's quota evenly over the time left in it.
         interval = (self._reset_at - now) / self._left
         return self._last_send + interval - now
 
