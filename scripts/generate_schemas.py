@@ -189,6 +189,12 @@ SOURCES: dict[str, Source] = {
     # Marketing -------------------------------------------------------------------------------
     "coupons": Source("marketing.v2.yml", "/coupons", V2_ITEM),
     "promotions": Source("promotions.v3.yml", "/promotions", V3_ITEM),
+    "promotion_codes": Source(
+        "promotions.v3.yml",
+        "/promotions/{promotion_id}/codes",
+        V3_ITEM,
+        added=(("promotion_id", "integer"),),
+    ),
     "gift_certificates": Source("marketing.v2.yml", "/gift_certificates", V2_ITEM),
     "banners": Source("marketing.v2.yml", "/banners", V2_ITEM),
     # Content ---------------------------------------------------------------------------------

@@ -75,6 +75,7 @@ STREAMS: dict[str, tuple[Key, Callable[[Record], Record]]] = {
     "inventory_items": (by_stock_level, dict),
     "coupons": (by_id, dict),
     "promotions": (by_id, dict),
+    "promotion_codes": (by_id, dict),
     "gift_certificates": (by_id, dict),
     "banners": (by_id, banner),
     "pages": (by_id, dict),
@@ -167,6 +168,9 @@ def test_full_sync_makes_the_minimum_requests(
     def count(name: str) -> int:
         return len(shared_emulator.collection(name))
 
+    promotions = shared_emulator.collection("promotions")
+    coupon_promotions = [p for p in promotions if p["redemption_type"] == "COUPON"]
+    codes = Counter(r["promotion_id"] for r in shared_emulator.collection("promotion_codes"))
     price_lists = shared_emulator.collection("price_lists")
     records = Counter(r["price_list_id"] for r in shared_emulator.collection("price_list_records"))
     variants = {r["variant_id"] for r in shared_emulator.collection("inventory_items")}
@@ -181,7 +185,8 @@ def test_full_sync_makes_the_minimum_requests(
         "/v3/inventory/locations": pages(count("locations")),
         "/v3/inventory/items": pages(len(variants)),
         "/v2/coupons": pages(count("coupons")),
-        "/v3/promotions": pages(count("promotions")),
+        # Once for promotions, once for promotion_codes to learn the coupon promotions.
+        "/v3/promotions": pages(len(promotions)) + pages(len(coupon_promotions)),
         "/v2/gift_certificates": pages(count("gift_certificates")),
         "/v2/banners": pages(count("banners")),
         "/v3/content/pages": pages(count("pages")),
@@ -193,4 +198,7 @@ def test_full_sync_makes_the_minimum_requests(
     # One request per 250 records of each price list (no bulk path across lists).
     for pl in price_lists:
         expected[f"/v3/pricelists/{pl['id']}/records"] = pages(records[pl["id"]])
+    # One request per 250 codes of each coupon promotion.
+    for promotion in coupon_promotions:
+        expected[f"/v3/promotions/{promotion['id']}/codes"] = pages(codes[promotion["id"]])
     assert dict(made) == expected
