@@ -125,6 +125,9 @@ def _manual_predicates(query: Mapping[str, str]) -> list[Callable[[Record], bool
     if "categories:in" in query:
         cids = {parse_int(p) for p in query["categories:in"].split(",") if p.strip()}
         preds.append(lambda r: bool(cids.intersection(r.get("categories", ()))))
+    if "categories:not_in" in query:
+        nots = {parse_int(p) for p in query["categories:not_in"].split(",") if p.strip()}
+        preds.append(lambda r: not nots.intersection(r.get("categories", ())))
     if "channel_id:in" in query:
         chans = {parse_int(p) for p in query["channel_id:in"].split(",") if p.strip()}
         preds.append(lambda r: bool(chans.intersection(r.get("_channels", ()))))

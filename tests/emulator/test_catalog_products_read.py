@@ -89,6 +89,12 @@ def test_lookup_filters_by_id_sku_name_brand_and_category(shared_emulator: Emula
     cat = a["categories"][0]
     got = _get(shared_emulator, "/v3/catalog/products", limit=250, **{"categories:in": str(cat)})
     assert [p["id"] for p in got["data"]] == [p["id"] for p in everything if cat in p["categories"]]
+    got = _get(
+        shared_emulator, "/v3/catalog/products", limit=250, **{"categories:not_in": str(cat)}
+    )
+    assert [p["id"] for p in got["data"]] == [
+        p["id"] for p in everything if cat not in p["categories"]
+    ]
 
 
 @pytest.mark.parametrize("field", ["name", "sku", "price", "inventory_level", "total_sold"])
