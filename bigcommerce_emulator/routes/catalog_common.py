@@ -218,6 +218,14 @@ def touch_product(store: Store, product_id: int) -> None:
     variants = collection(store, "product_variants").where("product_id", product_id)
     if product.get("inventory_tracking") == "variant":
         changes["inventory_level"] = sum(int(v.get("inventory_level") or 0) for v in variants)
+    # Only approved reviews count towards the product's rating.
+    approved = [
+        r
+        for r in collection(store, "product_reviews").where("product_id", product_id)
+        if r.get("status") == "approved"
+    ]
+    changes["reviews_count"] = len(approved)
+    changes["reviews_rating_sum"] = sum(int(r.get("rating") or 0) for r in approved)
     products.update(product_id, changes)
 
 

@@ -129,6 +129,14 @@ def test_videos_and_reviews(emu: Emulator) -> None:
     review = {"title": "Nice", "rating": 4, "date_reviewed": "2026-01-02T03:04:05Z"}
     made = _ok(emu.api("POST", "/v3/catalog/products/9/reviews", json=review))
     assert made["status"] == "pending" and made["date_reviewed"].startswith("2026-01-02")
+    before = _ok(emu.api("GET", "/v3/catalog/products/9"))
+    approved = _ok(
+        emu.api("PUT", f"/v3/catalog/products/9/reviews/{made['id']}", json={"status": "approved"})
+    )
+    assert approved["status"] == "approved"
+    after = _ok(emu.api("GET", "/v3/catalog/products/9"))
+    assert after["reviews_count"] == before["reviews_count"] + 1
+    assert after["reviews_rating_sum"] == before["reviews_rating_sum"] + 4
     bad = emu.api("POST", "/v3/catalog/products/9/reviews", json={**review, "rating": 9})
     assert bad.status_code == 422 and "rating" in bad.json()["errors"]
 
