@@ -39,6 +39,9 @@ class BigCommerceSink(BatchSink):
     writable: ClassVar[frozenset[str]] = frozenset()
     # Streams whose records must reach the store first (drained before this sink).
     parent_streams: ClassVar[tuple[str, ...]] = ()
+    # A record that does not match the stream's schema is still offered to the API, which
+    # is the judge of what it accepts (and its refusal goes to the dead-letter file).
+    fail_on_record_validation_exception = False
     # Records per drain: enough for several full batches and full look-up lists.
     drain_size: ClassVar[int] = 1000
 
@@ -152,6 +155,7 @@ class BigCommerceSink(BatchSink):
         for key, group in by_key.items():
             found[key] = self.lookup(key, group)
         self.tgt.raise_if_stopping()
+        live = [i for i in live if i.action != "reject"]  # a look-up may refuse records
 
         creates: list[Item] = []
         updates: list[Item] = []

@@ -13,6 +13,7 @@ from typing import Any
 
 import requests
 
+from tap_bigcommerce.client.errors import ApiError
 from target_bigcommerce.encoding import to_json_value
 from target_bigcommerce.matching import lookup_in
 from target_bigcommerce.sinks.base import BigCommerceSink, RecordError
@@ -54,14 +55,30 @@ class PriceListRecordsSink(BigCommerceSink):
             raise RecordError("price_list_records record has neither variant_id nor sku")
 
     def lookup(self, key: str, items: list[Item]) -> dict[Any, Mapping[str, Any]]:
-        by_list: dict[int, list[Any]] = defaultdict(list)
+        by_list: dict[int, list[Item]] = defaultdict(list)
         for item in items:
-            by_list[int(item.key_value[0])].append(item.key_value[1])
+            by_list[int(item.key_value[0])].append(item)
+        # Which price lists exist, from the list endpoint (one request for up to 250).
+        known = {
+            int(r["id"]) for r in lookup_in(self.client, "/v3/pricelists", "id", list(by_list))
+        }
         out: dict[Any, Mapping[str, Any]] = {}
-        for list_id, values in by_list.items():
+        for list_id, group in by_list.items():
+            if list_id not in known:
+                for item in group:
+                    self._reject(item, 404, f"price list {list_id} does not exist")
+                continue
+            values = [i.key_value[1] for i in group]
             # Records carry their SKU and tiers only when asked to.
             extra = {"include": "sku,bulk_pricing_tiers"}
-            rows = lookup_in(self.client, _records_path(list_id), key, values, extra)
+            try:
+                rows = lookup_in(self.client, _records_path(list_id), key, values, extra)
+            except ApiError as exc:
+                if exc.status != 404:
+                    raise
+                for item in group:
+                    self._reject(item, 404, f"price list {list_id} does not exist")
+                continue
             for row in rows:
                 ident = (list_id, row.get(key), str(row.get("currency") or "").lower())
                 out.setdefault(ident, row)

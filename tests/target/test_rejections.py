@@ -94,12 +94,20 @@ def test_409_on_create_and_404_for_a_vanished_id(emulator: Emulator, tmp_path: P
 def test_records_refused_before_any_request_have_status_0(
     emulator: Emulator, tmp_path: Path
 ) -> None:
-    lines = [
-        schema_message("price_list_records"),
-        *records("price_list_records", [{"price_list_id": 1, "variant_id": 1, "price": 3}]),
+    rows = [
+        {"price_list_id": 1, "variant_id": 1, "price": 3},
+        {"price_list_id": 999, "variant_id": 1, "currency": "usd", "price": 3},
+        {"price_list_id": 1, "variant_id": 1, "currency": "usd", "price": 3.5},
     ]
+    lines = [schema_message("price_list_records"), *records("price_list_records", rows)]
     run = run_target(emulator, tmp_path, lines)
     assert run.returncode == 1
     assert [(d["status"], d["error"]) for d in run.dead] == [
-        (0, "price_list_records record has no currency")
+        (0, "price_list_records record has no currency"),
+        (404, "price list 999 does not exist"),
     ]
+    assert run.summary["price_list_records"]["rejected"] == 2
+    assert (
+        run.summary["price_list_records"]["created"] + run.summary["price_list_records"]["updated"]
+        == 1
+    )
