@@ -67,6 +67,8 @@ def test_409_on_create_and_404_for_a_vanished_id(emulator: Emulator, tmp_path: P
             "products",
             [
                 {"id": 999_999, "price": 1},
+                # Not a number: the schema check lets it through, the API refuses it.
+                {"id": 2, "price": "abc"},
                 # A new product (unknown SKU) whose name another product holds: 409.
                 {
                     "sku": "TG-DUP-NAME",
@@ -83,7 +85,9 @@ def test_409_on_create_and_404_for_a_vanished_id(emulator: Emulator, tmp_path: P
     run = run_target(emulator, tmp_path, lines, max_failed_records=10)
     assert run.returncode == 0, run.stderr[-2000:]
     statuses = sorted((d["stream"], d["status"]) for d in run.dead)
-    assert statuses == [("brands", 404), ("products", 404), ("products", 409)]
+    assert statuses == [("brands", 404), ("products", 404), ("products", 409), ("products", 422)]
+    bad_price = next(d for d in run.dead if d["record"].get("id") == 2)
+    assert "price" in bad_price["error"]
     vanished = next(d for d in run.dead if d["record"].get("id") == 999_999)
     assert "999999" in vanished["error"]
     dup = next(d for d in run.dead if d["record"].get("sku") == "TG-DUP-NAME")
