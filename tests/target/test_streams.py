@@ -42,7 +42,9 @@ def test_products_update_by_id_and_sku_and_create(emulator: Emulator, tmp_path: 
     rows = [
         {"id": 1, "price": 123.45, "name": p1["name"]},
         {"id": 2, "is_visible": not p2["is_visible"]},
-        {"sku": p3["sku"], "description": "<p>Rewritten</p>"},
+        # A date-time (the SDK hands it over as a datetime) and a Decimal price.
+        {"sku": p3["sku"], "description": "<p>Rewritten</p>",
+         "preorder_release_date": "2027-01-15T09:30:00+00:00", "retail_price": 1234.5678},
         {"sku": "TG-NEW-1", "name": "Target Test Lamp", "type": "physical", "weight": 2.5,
          "price": 19.99, "categories": p1["categories"]},
     ]  # fmt: skip
@@ -52,6 +54,8 @@ def test_products_update_by_id_and_sku_and_create(emulator: Emulator, tmp_path: 
     assert after[1]["price"] == 123.45
     assert after[2]["is_visible"] is (not p2["is_visible"])
     assert after[3]["description"] == "<p>Rewritten</p>"
+    assert after[3]["preorder_release_date"] == "2027-01-15T09:30:00+00:00"
+    assert after[3]["retail_price"] == 1234.5678
     new = [p for p in after.values() if p["sku"] == "TG-NEW-1"]
     assert len(new) == 1 and new[0]["price"] == 19.99 and new[0]["name"] == "Target Test Lamp"
 
