@@ -61,13 +61,17 @@ class BigCommerceStream(Stream):
     included_keys: ClassVar[tuple[str, ...]] = ()
     primary_keys: ClassVar[list[str]] = ["store_hash", "id"]
     is_sorted = True
+    # v2 writes numbers as strings; v3 writes JSON numbers, except where a v3 endpoint is
+    # known to write an id as a string (set this there).
+    coerce_scalars: ClassVar[bool] = False
     # Records are normalised against the schema already; the SDK need not walk them again.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.ROOT_ONLY
 
     def __init__(self, tap: TapBigCommerce) -> None:
         super().__init__(tap, schema=load_schema(self.name), name=self.name)
         self._bc_tap = tap
-        self._plan = compile_plan(self.schema, scalars=self.path.startswith("/v2/"))
+        scalars = self.coerce_scalars or self.path.startswith("/v2/")
+        self._plan = compile_plan(self.schema, scalars=scalars)
         self._store_hash = str(tap.config["store_hash"])
         self._children_batch: list[Record] = []
         self._flush_children = False

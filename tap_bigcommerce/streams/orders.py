@@ -104,6 +104,7 @@ class OrderTransactionsStream(_OrderChild):
     name = "order_transactions"
     path = "/v3/orders/{parent_id}/transactions"
     required_scope = TRANSACTIONS_SCOPE
+    coerce_scalars = True  # order_id comes as a string
 
 
 class RefundsStream(BigCommerceStream):

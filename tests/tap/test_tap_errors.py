@@ -1,0 +1,67 @@
+"""Configuration errors before any request, and clear messages for 401, 403 and a child
+request that keeps failing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.emulator_process import Emulator
+from tests.tap.tap_runner import base_config, run_tap
+
+
+def _error_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if "ERROR" in line]
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("start_date", "last tuesday"),
+        ("api_url", "ftp://api.example.com"),
+        ("api_url", "not a url"),
+        ("store_hash", "Not A Hash!"),
+        ("page_size", 1000),
+    ],
+)
+def test_malformed_settings_fail_before_any_request(
+    shared_emulator: Emulator, setting: str, value: object
+) -> None:
+    before = len(shared_emulator.requests_log())
+    run = run_tap(base_config(shared_emulator, **{setting: value}), streams=["brands"])
+    assert run.returncode != 0
+    errors = _error_lines(run.stderr)
+    assert any(line.split("|")[-1].strip().startswith(f"{setting}:") for line in errors), errors
+    assert len(shared_emulator.requests_log()) == before
+
+
+def test_unknown_store_says_so(shared_emulator: Emulator) -> None:
+    run = run_tap(base_config(shared_emulator, store_hash="nosuchstore"), streams=["brands"])
+    assert run.returncode != 0
+    assert "store_hash: no store 'nosuchstore'" in run.stderr
+
+
+def test_rejected_token_names_the_store_never_the_token(shared_emulator: Emulator) -> None:
+    config = base_config(shared_emulator, access_token="s3cret-wrong-token")
+    run = run_tap(config, streams=["brands"])
+    assert run.returncode != 0
+    assert f"store '{shared_emulator.store_hash}' rejected the access token" in run.stderr
+    assert "s3cret-wrong-token" not in run.stderr
+
+
+def test_missing_scope_names_the_stream_and_the_scope(emulator: Emulator) -> None:
+    emulator.add_token("orders-only", scopes=["store_v2_orders_read_only"])
+    run = run_tap(base_config(emulator, access_token="orders-only"), streams=["products"])
+    assert run.returncode != 0
+    assert "Stream 'products' needs the scope store_v2_products" in run.stderr
+    assert "orders-only" not in run.stderr.replace("store_v2_orders", "")
+
+
+def test_a_child_request_failing_after_retries_fails_the_run(emulator: Emulator) -> None:
+    emulator.fault("500", 50, path=r"^/v2/orders/\d+/coupons$")
+    config = base_config(emulator, max_retries=2, page_size=50, max_concurrency=2)
+    run = run_tap(config, streams=["orders", "order_coupons"])
+    assert run.returncode != 0
+    assert "failed after 3 attempts" in run.stderr
+    # No STATE carries the orders bookmark past an order whose coupons were not read.
+    assert all("orders" not in s.get("bookmarks", {}) or
+               not s["bookmarks"]["orders"].get("replication_key_value") for s in run.states)
