@@ -63,5 +63,8 @@ def test_a_child_request_failing_after_retries_fails_the_run(emulator: Emulator)
     assert run.returncode != 0
     assert "failed after 3 attempts" in run.stderr
     # No STATE carries the orders bookmark past an order whose coupons were not read.
-    assert all("orders" not in s.get("bookmarks", {}) or
-               not s["bookmarks"]["orders"].get("replication_key_value") for s in run.states)
+    assert all(
+        "orders" not in s.get("bookmarks", {})
+        or not s["bookmarks"]["orders"].get("replication_key_value")
+        for s in run.states
+    )
