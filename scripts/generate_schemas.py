@@ -222,12 +222,16 @@ V2_DECIMAL_NAME = re.compile(
     r"|base_(cost|price|total|cost_price|handling_cost|shipping_cost|wrapping_cost)"
     r"|.*_(ex_tax|exc_tax|inc_tax|tax|cost|amount|discount))$"
 )
+# Fields whose spec enum lists only some of the values the API writes (payment gateways come
+# and go): typed, but not restricted to the list, so a new value never fails a load.
+OPEN_ENUMS = frozenset({"gateway"})
 # Ids a v2 file types as strings though the API writes numbers (kept as strings otherwise).
 V2_STRING_IDS = frozenset({"order_product_id"})
 
 # libyaml's loader when present: the same result, several times faster.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NULL = "null"
+ANY_VALUE: Schema = {"type": ["array", "boolean", "integer", "number", "object", "string", NULL]}
 # Nesting levels described field by field; deeper objects and arrays are typed but opaque.
 MAX_DEPTH = 4
 
@@ -283,7 +287,8 @@ def normalise(record: Schema, source: Source) -> Schema:
     for name, json_type in source.added:
         # The tap sets these from the parent record, so their type is the parent's id type.
         props[name] = {"type": [json_type]}
-    out = {name: _field(name, sub, is_v2, 1) for name, sub in props.items()}
+    # A record's own fields always carry a type (the SDK's checks need one at that level).
+    out = {name: _field(name, sub, is_v2, 1) or ANY_VALUE for name, sub in props.items()}
     out["store_hash"] = {"type": ["string"]}
     required = ["store_hash", *source.keys]
     for key in source.keys:
@@ -326,7 +331,7 @@ def _field(name: str, schema: Schema, is_v2: bool, depth: int) -> Schema:
         out["items"] = _field("", schema.get("items", {}), is_v2, depth + 1)
     if "format" in schema and "string" in types:
         out["format"] = schema["format"]
-    if "enum" in schema and types == spec_types:
+    if "enum" in schema and types == spec_types and name not in OPEN_ENUMS:
         out["enum"] = [*schema["enum"], None]
     out["type"] = [*types, NULL]
     return out

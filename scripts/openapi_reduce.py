@@ -102,7 +102,7 @@ class Reducer:
         return self._reduce_plain(node, seen)
 
     def _reduce_plain(self, node: Schema, seen: frozenset[str]) -> Schema:
-        types = _types_of(node)
+        types = _types_of(node) or _types_of_enum(node)
         out: Schema = {}
         if "properties" in node or ("object" in types and "additionalProperties" in node):
             types.add("object")
@@ -162,6 +162,22 @@ def _types_of(node: Schema) -> set[str]:
     if isinstance(raw, list):
         return {t for t in raw if t in JSON_TYPES}
     return set()
+
+
+def _types_of_enum(node: Schema) -> set[str]:
+    """The type an untyped enum's values imply (an enum of strings is a string)."""
+    values = [v for v in node.get("enum") or [] if v is not None]
+    found: set[str] = set()
+    for value in values:
+        if isinstance(value, bool):
+            found.add("boolean")
+        elif isinstance(value, int):
+            found.add("integer")
+        elif isinstance(value, float):
+            found.add("number")
+        elif isinstance(value, str):
+            found.add("string")
+    return found
 
 
 def _ordered(types: set[str]) -> list[str]:

@@ -133,6 +133,8 @@ def test_normalisation(committed: dict[str, dict[str, Any]]) -> None:
             yield from walk(node["items"], f"{where}[]")
 
     for stream, schema in committed.items():
+        untyped = [n for n, p in schema["properties"].items() if not p.get("type")]
+        assert untyped == [], f"{stream}: top-level fields without a type: {untyped}"
         keys = set(SOURCES[stream].keys) | {"store_hash"}
         for where, name, sub in walk(schema, stream):
             if where == stream and name in keys or sub == {}:
