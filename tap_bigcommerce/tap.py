@@ -59,5 +59,27 @@ class TapBigCommerce(Tap):
         return [stream_type(self) for stream_type in STREAM_TYPES]
 
 
+def stream_table() -> str:
+    """The Markdown table of streams (for the docs): method, key, endpoint, scope."""
+    tap = TapBigCommerce(
+        config={"store_hash": "example", "access_token": "unused"}, validate_config=False
+    )
+    rows = [
+        "| Stream | Replication | Key | Bookmark | Endpoint | Required scope |",
+        "|:--|:--|:--|:--|:--|:--|",
+    ]
+    for stream in tap.streams.values():
+        assert isinstance(stream, BigCommerceStream)
+        method = stream.replication_method
+        parent = stream.parent_stream_type
+        if parent is not None:
+            method = f"with {parent.name}"
+        rows.append(
+            f"| {stream.name} | {method} | {', '.join(stream.primary_keys)} | "
+            f"{stream.replication_key or ''} | `{stream.path}` | {stream.required_scope} |"
+        )
+    return "\n".join(rows)
+
+
 if __name__ == "__main__":
     TapBigCommerce.cli()

@@ -41,18 +41,30 @@ class CustomerGroupsStream(BigCommerceStream):
     name = "customer_groups"
     path = "/v2/customer_groups"
     required_scope = SCOPE
+    replication_key = "date_modified"
+    # Filters on date_modified, documents no sort: read in id order.
+    since_param = "date_modified:min"
+    is_sorted = False
 
 
 class CustomerAttributesStream(BigCommerceStream):
     name = "customer_attributes"
     path = "/v3/customers/attributes"
     required_scope = SCOPE
+    replication_key = "date_modified"
+    # Filters on date_modified, documents no sort: read in id order.
+    since_param = "date_modified:min"
+    is_sorted = False
 
 
 class CustomerAttributeValuesStream(BigCommerceStream):
     name = "customer_attribute_values"
     path = "/v3/customers/attribute-values"
     required_scope = SCOPE
+    replication_key = "date_modified"
+    # Filters on date_modified, documents no sort: read in id order.
+    since_param = "date_modified:min"
+    is_sorted = False
 
 
 class SubscribersStream(BigCommerceStream):

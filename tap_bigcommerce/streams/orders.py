@@ -111,6 +111,10 @@ class RefundsStream(BigCommerceStream):
     name = "refunds"
     path = "/v3/orders/payment_actions/refunds"
     required_scope = TRANSACTIONS_SCOPE
+    # Refunds never change once made: their creation time is an exact bookmark.
+    replication_key = "created"
+    since_param = "created:min"
+    is_sorted = False
 
 
 class OrderStatusesStream(BigCommerceStream):

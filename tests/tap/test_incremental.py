@@ -18,7 +18,16 @@ def _bookmark(state: dict[str, Any], stream: str) -> str:
 
 def test_second_run_emits_only_records_changed_in_between(emulator: Emulator) -> None:
     cfg = base_config(emulator)
-    streams = ["products", "product_variants", "customers", "orders", "order_products"]
+    streams = [
+        "products",
+        "product_variants",
+        "customers",
+        "orders",
+        "order_products",
+        "subscribers",
+        "customer_groups",
+        "refunds",
+    ]
     first = run_tap(cfg, streams=streams)
     assert first.returncode == 0, first.stderr[-2000:]
     state = first.last_state
@@ -27,11 +36,15 @@ def test_second_run_emits_only_records_changed_in_between(emulator: Emulator) ->
         "products": [_by_modified(emulator, "products")[3]["id"]],
         "customers": [_by_modified(emulator, "customers")[5]["id"]],
         "orders": [o["id"] for o in _by_modified(emulator, "orders")[10:12]],
+        "subscribers": [_by_modified(emulator, "subscribers")[2]["id"]],
+        "customer_groups": [_by_modified(emulator, "customer_groups")[0]["id"]],
     }
     emulator.update_record("products", changed["products"][0], name="Renamed product")
     emulator.update_record("customers", changed["customers"][0], company="Renamed Ltd")
     for oid in changed["orders"]:
         emulator.update_record("orders", oid, staff_notes="changed")
+    emulator.update_record("subscribers", changed["subscribers"][0], first_name="Changed")
+    emulator.update_record("customer_groups", changed["customer_groups"][0], name="Changed")
 
     second = run_tap(cfg, streams=streams, state=state)
     assert second.returncode == 0, second.stderr[-2000:]
@@ -42,6 +55,9 @@ def test_second_run_emits_only_records_changed_in_between(emulator: Emulator) ->
         boundary = _bookmark(state, stream)
         extra = [r for i, r in emitted.items() if i not in ids]
         assert all(r["date_modified"] == boundary for r in extra), (stream, extra[:2])
+    # Refunds are bookmarked on their creation time: none were made in between.
+    refund_boundary = _bookmark(state, "refunds")
+    assert all(r["created"] == refund_boundary for r in second.records.get("refunds", []))
     renamed = next(r for r in second.records["products"] if r["id"] == changed["products"][0])
     assert renamed["name"] == "Renamed product"
     # Children are read only for the orders (and products) read again.
