@@ -51,6 +51,7 @@ from bigcommerce_emulator.store import Record, Store
 
 routes = Routes()
 SCOPE = "store_v2_products"
+# Concurrency caps are the ones the OpenAPI files state, one group per operation.
 TREES_CAP = 50
 
 SORT_ORDERS = ("use_store_settings", "featured", "newest", "best_selling", "alpha_asc",
@@ -168,13 +169,15 @@ def _delete_category(store: Store, category_id: int) -> None:
             )
 
 
-@routes.get("/v3/catalog/categories", scope=SCOPE)
+@routes.get("/v3/catalog/categories", scope=SCOPE, cap=("categories_get_all", 40))
 async def list_categories(request: web.Request) -> web.Response:
     query = query_of(request)
     return v3_page(query, _categories(store_of(request), query), render=renderer(query))
 
 
-@routes.get(r"/v3/catalog/categories/{category_id:\d+}", scope=SCOPE)
+@routes.get(
+    r"/v3/catalog/categories/{category_id:\d+}", scope=SCOPE, cap=("categories_get_one", 40)
+)
 async def get_category(request: web.Request) -> web.Response:
     cat = get_or_404(col_of(request, "categories"), int_param(request, "category_id"), "category")
     return data(renderer(query_of(request))(cat))
@@ -193,7 +196,7 @@ async def create_category(request: web.Request) -> web.Response:
     return data(render_v3(_create_category(store, fields)))
 
 
-@routes.put(r"/v3/catalog/categories/{category_id:\d+}", scope=SCOPE)
+@routes.put(r"/v3/catalog/categories/{category_id:\d+}", scope=SCOPE, cap=("categories_update", 40))
 async def update_category(request: web.Request) -> web.Response:
     store = store_of(request)
     cats = collection(store, "categories")
@@ -204,7 +207,9 @@ async def update_category(request: web.Request) -> web.Response:
     return data(render_v3(cats.update(cat["id"], fields)))
 
 
-@routes.delete(r"/v3/catalog/categories/{category_id:\d+}", scope=SCOPE)
+@routes.delete(
+    r"/v3/catalog/categories/{category_id:\d+}", scope=SCOPE, cap=("categories_delete", 40)
+)
 async def delete_category(request: web.Request) -> web.Response:
     _delete_category(store_of(request), int_param(request, "category_id"))
     return no_content()
@@ -309,7 +314,9 @@ async def delete_trees(request: web.Request) -> web.Response:
     return no_content()
 
 
-@routes.get(r"/v3/catalog/trees/{tree_id:\d+}/categories", scope=SCOPE)
+@routes.get(
+    r"/v3/catalog/trees/{tree_id:\d+}/categories", scope=SCOPE, cap=("category_tree_get", 1)
+)
 async def tree_categories(request: web.Request) -> web.Response:
     store = store_of(request)
     tree_id = int_param(request, "tree_id")

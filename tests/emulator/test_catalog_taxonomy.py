@@ -4,6 +4,7 @@ writes with their 409/422 answers, and what deleting a category or brand does to
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -146,3 +147,16 @@ def test_brand_filters_sort_and_writes(emu: Emulator) -> None:
     assert emu.api("DELETE", f"/v3/catalog/brands/{made['id']}").status_code == 204
     assert _data(emu, "GET", "/v3/catalog/products/2")["brand_id"] == 0
     assert emu.api("GET", f"/v3/catalog/brands/{made['id']}").status_code == 404
+
+
+def test_tree_view_allows_one_request_at_a_time() -> None:
+    # The files document a concurrency cap of 1 for the nested tree view.
+    with running_emulator("--size", "tiny", "--quota", "0", "--latency-ms", "400") as slow:
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            codes = sorted(
+                pool.map(
+                    lambda _: slow.api("GET", "/v3/catalog/trees/1/categories").status_code,
+                    range(3),
+                )
+            )
+    assert codes[0] == 200 and 429 in codes
