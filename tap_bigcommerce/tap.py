@@ -71,9 +71,9 @@ def stream_table() -> str:
     for stream in tap.streams.values():
         assert isinstance(stream, BigCommerceStream)
         method = stream.replication_method
-        parent = stream.parent_stream_type
-        if parent is not None:
-            method = f"with {parent.name}"
+        parents = [s for s in tap.streams.values() if stream in s.child_streams]
+        if parents:
+            method = f"with {parents[0].name}"
         rows.append(
             f"| {stream.name} | {method} | {', '.join(stream.primary_keys)} | "
             f"{stream.replication_key or ''} | `{stream.path}` | {stream.required_scope} |"
