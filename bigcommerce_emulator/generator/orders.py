@@ -116,7 +116,7 @@ TAX_RATES = {
 }
 METHODS = (
     ("Credit Card", "braintree", "credit_card"),
-    ("PayPal", "paypal", "electronic_wallet"),
+    ("PayPal", "paypalexpress", "electronic_wallet"),
     ("Credit Card", "stripe", "credit_card"),
     ("Cash on Delivery", "cod", "offline"),
 )
@@ -317,6 +317,28 @@ def _catalog(
     ]
 
 
+def _option(oid: int, line_id: int, value: dict[str, Any]) -> dict[str, Any]:
+    """A line item's chosen option, from the variant's option value."""
+    name = str(value.get("option_display_name", ""))
+    label = str(value.get("label", ""))
+    return {
+        "id": oid,
+        "option_id": value.get("option_id"),
+        "order_product_id": line_id,
+        "product_option_id": value.get("option_id"),
+        "display_name": name,
+        "display_value": label,
+        "value": str(value.get("id", "")),
+        "type": "Multiple choice",
+        "name": name,
+        "display_style": "Dropdown",
+        "display_name_customer": name,
+        "display_name_merchant": name,
+        "display_value_customer": label,
+        "display_value_merchant": label,
+    }
+
+
 def _billing(rng: random.Random, cust: Record | None, addr: Record | None) -> dict[str, Any]:
     if cust is None:
         first, last = person(rng)
@@ -395,7 +417,17 @@ def build_order(
     subtotal = ZERO
     item_tax = ZERO
     qty_total = 0
+    variants = store.collections.get("product_variants")
     for (pid, vid, name, sku, price, weight), qty in lines:
+        line_id = nid("order_products")
+        variant = variants.get(vid) if variants is not None and vid else None
+        options = (
+            [_option(nid("order_product_options"), line_id, ov) for ov in variant["option_values"]]
+            if variant is not None
+            and variant.get("product_id") == pid
+            and variant.get("option_values")
+            else []
+        )
         line_ex = price * qty  # prices carry cents already
         tax_each = _tax(price, rate)
         subtotal += line_ex
@@ -403,7 +435,7 @@ def build_order(
         qty_total += qty
         children["order_products"].append(
             {
-                "id": nid("order_products"),
+                "id": line_id,
                 "order_id": oid,
                 "product_id": pid,
                 "variant_id": vid,
@@ -424,6 +456,7 @@ def build_order(
                 "quantity": qty,
                 "quantity_shipped": qty if status_id in SHIPPED else 0,
                 "weight": weight,
+                "product_options": options,
             }
         )
     method_name, ship_cost = rng.choice(SHIP_METHODS)

@@ -169,6 +169,14 @@ def test_children_and_single_records(shared_emulator: Emulator) -> None:
 
 
 def test_orders_reference_real_customers(shared_emulator: Emulator) -> None:
+    variants = {v["id"]: v for v in shared_emulator.collection("product_variants")}
+    lines = shared_emulator.collection("order_products")
+    for line in lines:
+        variant = variants[line["variant_id"]]
+        assert variant["product_id"] == line["product_id"] and variant["sku"] == line["sku"]
+        labels = [o["display_value"] for o in line["product_options"]]
+        assert labels == [ov["label"] for ov in variant["option_values"]]
+    assert any(line["product_options"] for line in lines)
     customers = {c["id"]: c for c in shared_emulator.collection("customers")}
     every = _orders(shared_emulator)
     guests = [o for o in every if o["customer_id"] == 0]
