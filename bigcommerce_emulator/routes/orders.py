@@ -130,7 +130,9 @@ async def list_orders(request: web.Request) -> web.Response:
     query = query_of(request)
     includes = _includes(query)
     try:
-        want: int | None = int(query.get("page") or 1) * int(query.get("limit") or 50)
+        want: int | None = max(1, int(query.get("page") or 1)) * max(
+            1, int(query.get("limit") or 50)
+        )
     except ValueError:
         want = None  # v2_page answers the malformed parameter
     records = select_orders(store, query, want)

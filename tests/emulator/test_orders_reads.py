@@ -88,6 +88,16 @@ def test_sort_by_date_modified_and_desc(shared_emulator: Emulator) -> None:
     assert keys == sorted(keys)
     desc = _orders(shared_emulator, sort="id:desc")
     assert [o["id"] for o in desc] == sorted((o["id"] for o in desc), reverse=True)
+    # The window plus date order is served lazily; small pages must still tile the set.
+    window = {"min_date_modified": "2024-01-01T00:00:00Z", "sort": "date_modified:desc"}
+    paged: list[int] = []
+    for page in range(1, 200):
+        r = shared_emulator.api("GET", "/v2/orders", params={**window, "limit": 7, "page": page})
+        if r.status_code == 204:
+            break
+        paged.extend(o["id"] for o in r.json())
+    whole = [o["id"] for o in _orders(shared_emulator, **window)]
+    assert paged == whole and whole
     by_status = _orders(shared_emulator, sort="status_id")
     assert [o["status_id"] for o in by_status] == sorted(o["status_id"] for o in by_status)
 
