@@ -8,6 +8,7 @@ from typing import ClassVar
 from singer_sdk.helpers.types import Context
 
 from tap_bigcommerce.streams.base import BigCommerceStream, Record
+from tap_bigcommerce.streams.channels import UnsortedIncrementalStream
 from tap_bigcommerce.streams.normalize import utc_iso
 from tap_bigcommerce.streams.paging import ListEndpoint, offset_pages
 
@@ -15,17 +16,16 @@ SCOPE = "store_v2_products"
 PRICE_LISTS = "/v3/pricelists"
 
 
-class PriceListsStream(BigCommerceStream):
+class PriceListsStream(UnsortedIncrementalStream):
     name = "price_lists"
     path = PRICE_LISTS
     required_scope = SCOPE
     replication_key = "date_modified"
-    # Filters on date_modified, documents no sort: read in id order, bookmark at the end.
+    # Filters on date_modified, documents no sort.
     since_param = "date_modified:min"
-    is_sorted = False
 
 
-class PriceListRecordsStream(BigCommerceStream):
+class PriceListRecordsStream(UnsortedIncrementalStream):
     """Every price list's records changed since the bookmark.
 
     Not a child of ``price_lists``: a record can change without its list changing, so the
@@ -40,7 +40,6 @@ class PriceListRecordsStream(BigCommerceStream):
     primary_keys: ClassVar[list[str]] = ["store_hash", "price_list_id", "variant_id", "currency"]
     replication_key = "date_modified"
     since_param = "date_modified:min"
-    is_sorted = False
 
     def price_list_ids(self) -> list[int]:
         lists = ListEndpoint(self._bc_tap.client, PRICE_LISTS)

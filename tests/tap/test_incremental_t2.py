@@ -5,6 +5,7 @@ killed run resumed from its last STATE misses nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -108,6 +109,52 @@ def test_killed_run_resumes_from_its_last_state_without_gaps(emulator: Emulator)
     resumed = run_tap(cfg, streams=[stream], state=killed.last_state)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert changed <= got_first | {price_key(r) for r in resumed.records[stream]}
+    # The bookmark moved, to the newest time seen or, the changes being this recent, to
+    # the start of the run (less the clock allowance): never past a change it may not
+    # have read.
     assert resumed.last_state is not None
+    moved = _bookmark(resumed.last_state, stream)
     newest = max(r["date_modified"] for r in resumed.records[stream])
-    assert _bookmark(resumed.last_state, stream) == newest
+    assert bookmark < moved <= newest
+
+
+def test_records_changed_while_paging_are_read_by_the_next_run(emulator: Emulator) -> None:
+    stream = "price_list_records"
+    records = sorted(emulator.collection(stream), key=lambda r: r["id"])
+    lists = sorted({r["price_list_id"] for r in records})
+    assert len(lists) >= 2
+    early = next(r for r in records if r["price_list_id"] == lists[0])
+    late = [r for r in records if r["price_list_id"] == lists[-1]][-1]
+    first_list_path = f"/v3/pricelists/{lists[0]}/records$"
+    # ``early`` changes after it was emitted; ``late`` changes later (an hour on, so the
+    # order does not hang on the clock's second) and is read in the same run with that
+    # newer time. A bookmark at the newest time seen would skip ``early`` from then on.
+    later = (datetime.now(UTC) + timedelta(hours=1)).replace(microsecond=0).isoformat()
+    changes = [
+        (early, {"price": 1.25}, 3),
+        (late, {"price": 2.5, "date_modified": later}, 4),
+    ]
+    for record, change, after in changes:
+        emulator.trigger(
+            {"op": "update", "collection": stream, "id": record["id"], "changes": change},
+            after=after,
+            method="GET",
+            path=first_list_path,
+        )
+    cfg = base_config(emulator, page_size=10, max_concurrency=1)
+    first = run_tap(cfg, streams=[stream])
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert [t["fired"] for t in emulator.control("GET", "/triggers")] == [True, True]
+    by_key = {price_key(r): r for r in first.records[stream]}
+    assert by_key[price_key(early)]["price"] != 1.25  # read before its change
+    assert by_key[price_key(late)]["price"] == 2.5  # read after its change
+
+    assert by_key[price_key(late)]["date_modified"] == later
+    # The bookmark stops at the run's start, not at the newest time it saw.
+    assert first.last_state is not None
+    assert _bookmark(first.last_state, stream) < later
+
+    second = run_tap(cfg, streams=[stream], state=first.last_state)
+    assert second.returncode == 0, second.stderr[-2000:]
+    again = {price_key(r): r for r in second.records[stream]}
+    assert again[price_key(early)]["price"] == 1.25
