@@ -23,6 +23,8 @@ from bigcommerce_emulator.store import Record, Store
 
 routes = Routes()
 SCOPE = "store_v2_customers"
+# Documented: 40 concurrent requests on the customer group endpoints.
+GROUPS_CAP = ("customer_groups", 40)
 
 # Customer groups (v2) ------------------------------------------------------------------------
 
@@ -47,13 +49,13 @@ def _groups(store: Store, query: dict[str, str]) -> list[Record]:
     return apply(records, build_predicates(query, GROUP_FILTERS))
 
 
-@routes.get("/v2/customer_groups", scope=SCOPE)
+@routes.get("/v2/customer_groups", scope=SCOPE, cap=GROUPS_CAP)
 async def list_groups(request: web.Request) -> web.Response:
     query = query_of(request)
     return v2_page(query, _groups(store_of(request), query))
 
 
-@routes.get("/v2/customer_groups/count", scope=SCOPE)
+@routes.get("/v2/customer_groups/count", scope=SCOPE, cap=GROUPS_CAP)
 async def count_groups(request: web.Request) -> web.Response:
     return v2_count(_groups(store_of(request), query_of(request)))
 
@@ -65,7 +67,7 @@ def _group_or_404(store: Store, request: web.Request) -> Record:
     return rec
 
 
-@routes.get(r"/v2/customer_groups/{group_id:\d+}", scope=SCOPE)
+@routes.get(r"/v2/customer_groups/{group_id:\d+}", scope=SCOPE, cap=GROUPS_CAP)
 async def get_group(request: web.Request) -> web.Response:
     return json_response(render_v2(_group_or_404(store_of(request), request)))
 
@@ -92,7 +94,7 @@ def _group_changes(store: Store, body: dict[str, Any], own_id: int | None) -> di
     return changes
 
 
-@routes.post("/v2/customer_groups", scope=SCOPE)
+@routes.post("/v2/customer_groups", scope=SCOPE, cap=GROUPS_CAP)
 async def create_group(request: web.Request) -> web.Response:
     store = store_of(request)
     body = await object_body(request)
@@ -113,7 +115,7 @@ async def create_group(request: web.Request) -> web.Response:
     return json_response(render_v2(col.insert(rec)))
 
 
-@routes.put(r"/v2/customer_groups/{group_id:\d+}", scope=SCOPE)
+@routes.put(r"/v2/customer_groups/{group_id:\d+}", scope=SCOPE, cap=GROUPS_CAP)
 async def update_group(request: web.Request) -> web.Response:
     store = store_of(request)
     rec = _group_or_404(store, request)
@@ -124,7 +126,7 @@ async def update_group(request: web.Request) -> web.Response:
     return json_response(render_v2(rec))
 
 
-@routes.delete(r"/v2/customer_groups/{group_id:\d+}", scope=SCOPE)
+@routes.delete(r"/v2/customer_groups/{group_id:\d+}", scope=SCOPE, cap=GROUPS_CAP)
 async def delete_group(request: web.Request) -> web.Response:
     store = store_of(request)
     rec = _group_or_404(store, request)
