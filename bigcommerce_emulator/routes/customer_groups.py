@@ -244,12 +244,29 @@ def render_v2_address(rec: Record) -> dict[str, Any]:
 
 @routes.get(r"/v2/customers/{customer_id:\d+}/addresses", scope=SCOPE)
 async def list_v2_addresses(request: web.Request) -> web.Response:
+    return v2_page(query_of(request), _v2_addresses(request), render=render_v2_address)
+
+
+def _v2_addresses(request: web.Request) -> list[Record]:
     store = store_of(request)
     cid = int_param(request, "customer_id")
     if store.collection("customers").get(cid) is None:
         raise ApiError(404, "The requested resource was not found.")
-    records = store.collection("customer_addresses").where("customer_id", cid)
-    return v2_page(query_of(request), records, render=render_v2_address)
+    return store.collection("customer_addresses").where("customer_id", cid)
+
+
+@routes.get(r"/v2/customers/{customer_id:\d+}/addresses/count", scope=SCOPE)
+async def count_v2_addresses(request: web.Request) -> web.Response:
+    return v2_count(_v2_addresses(request))
+
+
+@routes.get(r"/v2/customers/{customer_id:\d+}/addresses/{address_id:\d+}", scope=SCOPE)
+async def get_v2_address(request: web.Request) -> web.Response:
+    aid = int_param(request, "address_id")
+    for rec in _v2_addresses(request):
+        if rec["id"] == aid:
+            return json_response(render_v2_address(rec))
+    raise ApiError(404, "The requested resource was not found.")
 
 
 # Subscribers (v3) --------------------------------------------------------------------------
