@@ -9,7 +9,6 @@ from singer_sdk.helpers.types import Context
 
 from tap_bigcommerce.streams.base import BigCommerceStream, Record
 from tap_bigcommerce.streams.channels import UnsortedIncrementalStream
-from tap_bigcommerce.streams.normalize import utc_iso
 from tap_bigcommerce.streams.paging import ListEndpoint, offset_pages
 
 SCOPE = "store_v2_products"
@@ -47,14 +46,9 @@ class PriceListRecordsStream(UnsortedIncrementalStream):
         return sorted({int(r["id"]) for page in pages for r in page})
 
     def pages(self, context: Context | None) -> Iterator[list[Record]]:
-        start = self.get_starting_timestamp(context)
-        since = {self.since_param: utc_iso(start)} if start is not None and self.since_param else {}
         for price_list_id in self.price_list_ids():
-            endpoint = self.endpoint(self.path.replace("{price_list_id}", str(price_list_id)))
-            endpoint.params = {**endpoint.params, **since}
-            yield from offset_pages(
-                endpoint, self.page_size, self._bc_tap.executor, 2 * self.concurrency
-            )
+            path = self.path.replace("{price_list_id}", str(price_list_id))
+            yield from self.read_changed_since(self.endpoint(path), context)
 
 
 class PriceListAssignmentsStream(BigCommerceStream):

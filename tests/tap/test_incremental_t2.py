@@ -54,7 +54,7 @@ def test_second_run_emits_only_records_changed_in_between(emulator: Emulator) ->
         "price_list_records": {price_key(r) for r in changed_records},
     }
 
-    since = max(e["seq"] for e in emulator.requests_log())
+    since = max((e["seq"] for e in emulator.requests_log()), default=0)
     second = run_tap(cfg, streams=INCREMENTAL, state=state)
     assert second.returncode == 0, second.stderr[-2000:]
     assert second.last_state is not None
@@ -158,3 +158,31 @@ def test_records_changed_while_paging_are_read_by_the_next_run(emulator: Emulato
     assert second.returncode == 0, second.stderr[-2000:]
     again = {price_key(r): r for r in second.records[stream]}
     assert again[price_key(early)]["price"] == 1.25
+
+
+def test_a_record_deleted_while_paging_does_not_hide_another(emulator: Emulator) -> None:
+    stream = "price_list_records"
+    records = sorted(emulator.collection(stream), key=lambda r: r["id"])
+    first_list = records[0]["price_list_id"]
+    in_list = [r for r in records if r["price_list_id"] == first_list]
+    assert len(in_list) > 20
+    # Deleted (from page 1) as page 2 is asked for: page 2 then starts one record later,
+    # and the record that moved up onto page 1 would never be read.
+    emulator.trigger(
+        {"op": "delete", "collection": stream, "id": in_list[0]["id"]},
+        after=2,
+        method="GET",
+        path=f"/v3/pricelists/{first_list}/records$",
+    )
+    since = max((e["seq"] for e in emulator.requests_log()), default=0)
+    cfg = base_config(emulator, page_size=10, max_concurrency=1)
+    run = run_tap(cfg, streams=[stream])
+    assert run.returncode == 0, run.stderr[-2000:]
+    remaining = {price_key(r) for r in emulator.collection(stream)}
+    assert price_key(in_list[0]) not in remaining
+    assert remaining <= {price_key(r) for r in run.records[stream]}
+    # The list was read twice: once while it changed, once more after.
+    path = f"/stores/{emulator.store_hash}/v3/pricelists/{first_list}/records"
+    made = [e for e in emulator.requests_log(since) if e["path"] == path]
+    pages = -(-len(in_list) // 10)
+    assert pages + -(-(len(in_list) - 1) // 10) == len(made)
