@@ -3,7 +3,7 @@
 The list narrows before it filters: by the ``date_modified`` window (the store's sorted
 keyset) or the id range, so a page of the large store is served in milliseconds.
 Archived orders (``is_deleted``) are left out of lists unless ``is_deleted=true`` asks for
-them, as the real API does.
+them, and incomplete orders (status 0) unless ``status_id=0`` does, as the real API does.
 """
 
 from __future__ import annotations
@@ -80,6 +80,9 @@ def _preds(query: dict[str, str]) -> list[Pred]:
     for name in ("cart_id", "payment_method", "external_order_id"):
         if name in query:
             preds.append(_equals(name, query[name], ""))
+    if query.get("status_id", "") == "":
+        # Incomplete orders (status 0) only show when asked for by status, as on a real store.
+        preds.append(lambda r: r["status_id"] != 0)
     deleted = parse_bool(query["is_deleted"]) if "is_deleted" in query else False
     preds.append(lambda r: bool(r.get("is_deleted", False)) == deleted)
     return preds

@@ -298,3 +298,21 @@ def test_create_from_catalog_products_takes_the_base_variant(emu: Emulator) -> N
         json={"billing_address": BILLING, "products": [{"product_id": 10**7, "quantity": 1}]},
     )
     assert bad.status_code == 400
+
+
+def test_incomplete_orders_show_only_when_asked_for(emu: Emulator) -> None:
+    r = emu.api(
+        "POST",
+        "/v2/orders",
+        json={
+            "billing_address": BILLING,
+            "products": [{"name": "Abandoned", "quantity": 1, "price_ex_tax": 3}],
+            "status_id": 0,
+        },
+    )
+    oid = r.json()["id"]
+    listed = emu.api("GET", "/v2/orders", params={"min_id": oid, "max_id": oid})
+    assert listed.status_code == 204
+    incomplete = emu.api("GET", "/v2/orders", params={"status_id": 0}).json()
+    assert oid in {o["id"] for o in incomplete}
+    assert emu.api("GET", f"/v2/orders/{oid}").json()["status"] == "Incomplete"
