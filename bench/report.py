@@ -90,10 +90,12 @@ def checks(rows: Sequence[Row]) -> list[dict[str, Any]]:
                 f"{r['wall_s']} s / {r['min_time_s']} s = {r['time_ratio']}",
             )
         if r["scenario"] == "cpu":
+            per_sync: float = r.get("records_per_sync_cpu_s") or r["records_per_cpu_s"]
             add(
-                f"cpu: >= {MIN_RECORDS_PER_CPU_S:,} records per CPU second",
-                r["records_per_cpu_s"] >= MIN_RECORDS_PER_CPU_S,
-                f"{r['records']} records / {r['cpu_s']} CPU s = {r['records_per_cpu_s']:,.0f}",
+                f"cpu: >= {MIN_RECORDS_PER_CPU_S:,} records per CPU second (start-up excluded)",
+                per_sync >= MIN_RECORDS_PER_CPU_S,
+                f"{r['records']} records / ({r['cpu_s']} - {r.get('startup_cpu_s', 0)} start-up)"
+                f" CPU s = {per_sync:,.0f} (with start-up {r['records_per_cpu_s']:,.0f})",
             )
     unlimited = [r for r in rows if r["scenario"] == "full-unlimited"]
     if len(unlimited) == 2:
@@ -107,7 +109,7 @@ def checks(rows: Sequence[Row]) -> list[dict[str, Any]]:
     if len(scaled) == 2:
         growth = scaled[0].get("rss_growth")
         add(
-            f"scale: peak RSS grows < {MAX_RSS_GROWTH:.0%} from 1x to 5x",
+            f"scale: peak RSS grows < {MAX_RSS_GROWTH:.0%} from 1x to {scaled[1]['variant']}",
             growth is not None and growth < MAX_RSS_GROWTH,
             f"{scaled[0]['peak_rss_mib']} -> {scaled[1]['peak_rss_mib']} MiB ({growth})",
         )

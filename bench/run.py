@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.report import checks, table  # noqa: E402
-from bench.scenarios import BASE_SIZES, SCENARIOS, Bench  # noqa: E402
+from bench.scenarios import BASE_SIZES, SCALE_FACTOR, SCENARIOS, Bench  # noqa: E402
 from tests.emulator_process import start_emulator  # noqa: E402
 
 DEFAULT_OUTPUT = ROOT / "bench" / "results.json"
@@ -45,6 +45,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=1.0,
         help="multiply the store sizes (and upsert volumes) by this, e.g. 0.05 for a quick check",
     )
+    p.add_argument(
+        "--scale-factor",
+        type=int,
+        default=SCALE_FACTOR,
+        help=f"store size multiple of the scale scenario's second run (default {SCALE_FACTOR})",
+    )
     p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="results JSON file")
     args = p.parse_args(argv)
     if args.scale <= 0:
@@ -63,9 +69,32 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
         *emu_args, "--quota", "0", store_hash="bench", token="bench-token", timeout=3600
     )
     rows: list[dict[str, Any]] = []
+    command = (
+        "make bench"
+        if args.scale == 1.0 and not args.scenario and args.scale_factor == SCALE_FACTOR
+        else " ".join(["bench/run.py", *(sys.argv[1:] if argv is None else argv)])
+    )
+
+    def result() -> dict[str, Any]:
+        return {
+            "command": command,
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {"python": platform.python_version(), "cpus": _cpus()},
+            "store": sizes,
+            "scale": args.scale,
+            "elapsed_s": round(time.monotonic() - started, 1),
+            "rows": rows,
+            "checks": checks(rows),
+        }
+
     try:
         with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-            bench = Bench(emulator=emulator, workdir=Path(tmp), scale=args.scale)
+            bench = Bench(
+                emulator=emulator,
+                workdir=Path(tmp),
+                scale=args.scale,
+                scale_factor=args.scale_factor,
+            )
             for name in names:
                 t0 = time.monotonic()
                 print(f"scenario {name} ...", flush=True)
@@ -73,28 +102,19 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
                 rows.extend(new)
                 print(table(new), flush=True)
                 print(f"  ({time.monotonic() - t0:.0f} s)", flush=True)
+                # Written after every scenario, so a long run keeps what it measured.
+                args.output.write_text(json.dumps(result(), indent=2) + "\n")
     finally:
         emulator.stop()
-    result = {
-        "command": "make bench"
-        if args.scale == 1.0 and not args.scenario
-        else " ".join(["bench/run.py", *(sys.argv[1:] if argv is None else argv)]),
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpus": _cpus()},
-        "store": sizes,
-        "scale": args.scale,
-        "elapsed_s": round(time.monotonic() - started, 1),
-        "rows": rows,
-        "checks": checks(rows),
-    }
-    args.output.write_text(json.dumps(result, indent=2) + "\n")
+    final = result()
+    args.output.write_text(json.dumps(final, indent=2) + "\n")
     print()
     print(table(rows))
     print()
-    for check in result["checks"]:
+    for check in final["checks"]:
         print(f"{'PASS' if check['ok'] else 'FAIL'}  {check['target']}: {check['measured']}")
     print(f"\nwrote {args.output}")
-    return result
+    return final
 
 
 def _cpus() -> int:

@@ -36,7 +36,7 @@ STANDARD_QUOTA = 150
 PRO_QUOTA = 450
 # The store of issue 7 (the emulator's --size large).
 BASE_SIZES = {"products": 10_000, "customers": 20_000, "orders": 50_000}
-SCALE_FACTOR = 5
+SCALE_FACTOR = 5  # bench/run.py --scale-factor changes it
 
 # The full-sync selection: three parents with their bulk-included children, and two lists.
 FULL_COSTS: tuple[StreamCost, ...] = (
@@ -76,6 +76,7 @@ class Bench:
     emulator: Emulator
     workdir: Path
     scale: float
+    scale_factor: int = SCALE_FACTOR
     log: Callable[[str], None] = print
     _catalog: dict[str, Any] | None = field(default=None, repr=False)
     _extra: list[Emulator] = field(default_factory=list, repr=False)
@@ -285,7 +286,14 @@ def cpu(bench: Bench) -> list[dict[str, Any]]:
     bench.prepare(cond)
     lower = tap_lower_bound([StreamCost("products", "list")], bench.counts())
     run = bench.run_tap(["products"], cond)
-    return [row("cpu", run, bench.emulator.stats(), cond, lower, variant="products")]
+    out = row("cpu", run, bench.emulator.stats(), cond, lower, variant="products")
+    # What every run costs before its first record (interpreter, imports, catalog): a run
+    # of the one-record store_info stream, so the sync's own CPU can be told apart.
+    startup = bench.run_tap(["store_info"], cond).cpu_s
+    sync_cpu = max(run.cpu_s - startup, 1e-6)
+    out["startup_cpu_s"] = round(startup, 2)
+    out["records_per_sync_cpu_s"] = round(run.total_records / sync_cpu)
+    return [out]
 
 
 def upsert(bench: Bench) -> list[dict[str, Any]]:
@@ -342,10 +350,10 @@ def upsert(bench: Bench) -> list[dict[str, Any]]:
 
 def scale(bench: Bench) -> list[dict[str, Any]]:
     cond = Conditions(LATENCY_MS, 0, 8)
-    # 1x is the bench's own store; 5x gets an emulator of its own for the length of the run.
+    # 1x is the bench's own store; the larger one gets an emulator of its own.
     rows = [full_sync(bench, "scale", cond, "1x")[0]]
-    with bench.sized_emulator(SCALE_FACTOR) as emu:
-        rows.append(full_sync(bench, "scale", cond, f"{SCALE_FACTOR}x", emulator=emu)[0])
+    with bench.sized_emulator(bench.scale_factor) as emu:
+        rows.append(full_sync(bench, "scale", cond, f"{bench.scale_factor}x", emulator=emu)[0])
     small, big = rows
     growth = ratio(big["peak_rss_mib"] - small["peak_rss_mib"], small["peak_rss_mib"])
     for r in rows:
