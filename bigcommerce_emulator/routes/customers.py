@@ -320,9 +320,14 @@ async def create_customers(request: web.Request) -> web.Response:
         seen.add(email)
         _check_group(store, item, where, errors)
         for j, addr in enumerate(item.get("addresses") or []):
+            if not isinstance(addr, dict):
+                errors[f"{where}.addresses[{j}]"] = "must be an object"
+                continue
             errors.update(_address_errors(addr, f"{where}.addresses[{j}]"))
         for j, av in enumerate(item.get("attributes") or []):
-            if store.collection("customer_attributes").get(av.get("attribute_id")) is None:
+            if not isinstance(av, dict):
+                errors[f"{where}.attributes[{j}]"] = "must be an object"
+            elif store.collection("customer_attributes").get(av.get("attribute_id", 0)) is None:
                 errors[f"{where}.attributes[{j}].attribute_id"] = "Attribute does not exist"
     if errors:
         raise ApiError(422, "Create customers failed.", errors=errors)

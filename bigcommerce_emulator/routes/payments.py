@@ -137,6 +137,10 @@ async def create_refund(request: web.Request) -> web.Response:
         p["id"]: p for p in store.collection("order_products").where("order_id", order["id"])
     }
     out_items: list[dict[str, Any]] = []
+    if not all(isinstance(x, dict) for x in [*items, *payments]):
+        raise ApiError(
+            422, "Invalid refund", errors={"items": "items and payments must be objects"}
+        )
     for i, it in enumerate(items):
         kind = it.get("item_type")
         if kind in ("PRODUCT", "GIFT_WRAPPING"):

@@ -95,6 +95,8 @@ def test_duplicate_email_fails_the_batch_with_422(emu: Emulator) -> None:
     assert r.status_code == 422 and "[1].email" in r.json()["errors"]
     r = emu.api("POST", "/v3/customers", json=[{**_new(9, "dup"), "channel_ids": []}])
     assert r.status_code == 422 and "[0].channel_ids" in r.json()["errors"]
+    r = emu.api("POST", "/v3/customers", json=[{**_new(8, "dup"), "addresses": ["street"]}])
+    assert r.status_code == 422 and "[0].addresses[0]" in r.json()["errors"]
     r = emu.api("POST", "/v3/customers", json=[{"email": "no-names@example.org"}])
     assert r.status_code == 422
     assert {"[0].first_name", "[0].last_name"} <= set(r.json()["errors"])
