@@ -163,6 +163,9 @@ SOURCES: dict[str, Source] = {
     "currencies": Source("currencies.v2.yml", "/currencies", V2_ITEM),
     "channels": Source("channels.v3.yml", "/channels", V3_ITEM, replication_key="date_modified"),
     "sites": Source("sites.v3.yml", "/sites", V3_ITEM),
+    "site_routes": Source(
+        "sites.v3.yml", "/sites/{site_id}/routes", V3_ITEM, added=(("site_id", "integer"),)
+    ),
     # Pricing ---------------------------------------------------------------------------------
     "price_lists": Source(
         "price_lists.v3.yml", "/pricelists", V3_ITEM, replication_key="date_modified"

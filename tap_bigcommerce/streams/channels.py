@@ -1,4 +1,4 @@
-"""Channel streams: sales channels and their storefront sites.
+"""Channel streams: sales channels, their storefront sites and the sites' routes.
 
 Also ``UnsortedIncrementalStream``, the base of every T2 stream that filters on a
 modification time it cannot sort on (channels, price lists, price list records).
@@ -14,7 +14,7 @@ from typing import Any
 
 from singer_sdk.helpers.types import Context
 
-from tap_bigcommerce.streams.base import BigCommerceStream, Record
+from tap_bigcommerce.streams.base import BigCommerceStream, ChildStream, Record
 from tap_bigcommerce.streams.normalize import utc_iso
 from tap_bigcommerce.streams.paging import ListEndpoint, ordered_prefetch
 
@@ -119,4 +119,15 @@ class SitesStream(BigCommerceStream):
     required_scope = "store_sites"
 
 
-STREAMS: list[type[BigCommerceStream]] = [ChannelsStream, SitesStream]
+class SiteRoutesStream(ChildStream):
+    """Each site's storefront routes (URL templates per page type): one request per site,
+    as no path lists the routes of every site."""
+
+    name = "site_routes"
+    parent_stream_type = SitesStream
+    path = "/v3/sites/{parent_id}/routes"
+    required_scope = "store_sites"
+    parent_field = "site_id"
+
+
+STREAMS: list[type[BigCommerceStream]] = [ChannelsStream, SitesStream, SiteRoutesStream]

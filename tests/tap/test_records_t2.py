@@ -68,6 +68,7 @@ STREAMS: dict[str, tuple[Key, Callable[[Record], Record]]] = {
     "currencies": (by_id, dict),
     "channels": (by_id, dict),
     "sites": (by_id, dict),
+    "site_routes": (by_id, dict),
     "price_lists": (by_id, dict),
     "price_list_records": (by_price_record, dict),
     "price_list_assignments": (by_id, dict),
@@ -198,6 +199,10 @@ def test_full_sync_makes_the_minimum_requests(
     # One request per 250 records of each price list (no bulk path across lists).
     for pl in price_lists:
         expected[f"/v3/pricelists/{pl['id']}/records"] = pages(records[pl["id"]])
+    # One request per 250 routes of each site (no path lists every site's routes).
+    routes = Counter(r["site_id"] for r in shared_emulator.collection("site_routes"))
+    for site in shared_emulator.collection("sites"):
+        expected[f"/v3/sites/{site['id']}/routes"] = pages(routes[site["id"]])
     # One request per 250 codes of each coupon promotion.
     for promotion in coupon_promotions:
         expected[f"/v3/promotions/{promotion['id']}/codes"] = pages(codes[promotion["id"]])
