@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from itertools import count
+from itertools import accumulate, count
 from typing import Any
 
 from bigcommerce_emulator.generator import Sizes
@@ -381,13 +381,13 @@ def build_order(
 ) -> tuple[Record, dict[str, list[Record]]]:
     """An order and its children; ``ids`` None means take ids from the collections."""
 
-    def nid(name: str) -> int:
-        if ids is not None:
-            return ids.take(name)
+    def from_store(name: str) -> int:
         col = store.collection(name)
         v = col.next_id
         col.next_id += 1
         return v
+
+    nid: Callable[[str], int] = ids.take if ids is not None else from_store
 
     addrs = store.collections.get("customer_addresses")
     cust_addr = None
@@ -729,7 +729,7 @@ def generate(store: Store, rng: random.Random, sizes: Sizes) -> None:
     catalog = _catalog(store, rng, sizes)
     customers = list(store.collections["customers"]) if "customers" in store.collections else []
     statuses = list(STATUS_WEIGHTS)
-    weights = list(STATUS_WEIGHTS.values())
+    cum_weights = list(accumulate(STATUS_WEIGHTS.values()))
     ids = _Ids()
     orders: list[Record] = []
     kids: dict[str, list[Record]] = {}
@@ -741,7 +741,7 @@ def generate(store: Store, rng: random.Random, sizes: Sizes) -> None:
         n_lines = max(1, min(per + rng.choice((-1, 0, 0, 1)), len(catalog)))
         picks = rng.sample(catalog, n_lines)
         lines = [(p, rng.choice((1, 1, 1, 2, 3))) for p in picks]
-        status = rng.choices(statuses, weights)[0]
+        status = rng.choices(statuses, cum_weights=cum_weights)[0]
         order, children = build_order(
             store, rng, ids, oid, created, cust, lines, status, coupon=rng.random() < 0.15
         )

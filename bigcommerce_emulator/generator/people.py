@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from typing import Any
 
 EPOCH = datetime(2023, 1, 1, tzinfo=UTC)
@@ -119,6 +120,7 @@ COUNTRIES: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
     ("Australia", "AU", (("New South Wales", "200", "Sydney"), ("Victoria", "300", "Melbourne"))),
 )
 COUNTRY_WEIGHTS = (70, 12, 10, 8)
+COUNTRY_CUM_WEIGHTS = tuple(accumulate(COUNTRY_WEIGHTS))
 
 
 def spread_date(rng: random.Random, lo: datetime = EPOCH, hi: datetime = END) -> datetime:
@@ -151,7 +153,7 @@ def phone(rng: random.Random) -> str:
 
 def address(rng: random.Random) -> dict[str, Any]:
     """A postal address in the v3 customer-address field names."""
-    country, iso2, regions = rng.choices(COUNTRIES, weights=COUNTRY_WEIGHTS)[0]
+    country, iso2, regions = rng.choices(COUNTRIES, cum_weights=COUNTRY_CUM_WEIGHTS)[0]
     state, prefix, city = rng.choice(regions)
     postal = prefix + (f"{rng.randrange(10, 100)}" if iso2 in ("US", "AU") else " 1AB")
     return {
