@@ -89,7 +89,20 @@ def test_batch_sizes_and_concurrency_caps(slow_emulator: Emulator, tmp_path: Pat
     assert 1 < max_overlap(record_puts) <= 2
 
 
-def test_429_storm_and_5xx_bursts_lose_nothing(emulator: Emulator, tmp_path: Path) -> None:
+@pytest.fixture
+def short_window_emulator() -> Iterator[Emulator]:
+    """A generous quota over a 1 s window: after a 429 the shared rate limiter waits for the
+    window's reset, which is then at most a second away (30 s with the default window)."""
+    with running_emulator(
+        "--size", "small", "--seed", "7", "--quota", "100000", "--window-ms", "1000"
+    ) as emu:
+        yield emu
+
+
+def test_429_storm_and_5xx_bursts_lose_nothing(
+    short_window_emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator = short_window_emulator
     products = emulator.collection("products")
     customers = emulator.collection("customers")
     storm = emulator.fault(
