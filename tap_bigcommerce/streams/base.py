@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from importlib import resources
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk import Stream
+from singer_sdk.helpers._catalog import pop_deselected_record_properties
+from singer_sdk.helpers._util import utc_now
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.types import Context
+from singer_sdk.singerlib import RecordMessage
 
 from tap_bigcommerce.client.errors import ScopeError
 from tap_bigcommerce.streams.normalize import apply_plan, compile_plan, utc_iso
@@ -64,8 +67,9 @@ class BigCommerceStream(Stream):
     # v2 writes numbers as strings; v3 writes JSON numbers, except where a v3 endpoint is
     # known to write an id as a string (set this there).
     coerce_scalars: ClassVar[bool] = False
-    # Records are normalised against the schema already; the SDK need not walk them again.
-    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.ROOT_ONLY
+    # Records are normalised against the schema here (types, unknown fields), so the SDK
+    # need not walk every record again: that walk costs more CPU than everything else.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
 
     def __init__(self, tap: TapBigCommerce) -> None:
         super().__init__(tap, schema=load_schema(self.name), name=self.name)
@@ -74,8 +78,13 @@ class BigCommerceStream(Stream):
         self._plan = compile_plan(self.schema, scalars=scalars)
         self._store_hash = str(tap.config["store_hash"])
         self._children_batch: list[Record] = []
+        self.flushed_batch: list[Record] = []
+        self._batch_seq = 0
         self._flush_children = False
         self._bookmark_frozen = False
+        self._schema_keys = frozenset(self.schema.get("properties", {}))
+        self._unmapped_warned = False
+        self._all_selected: bool | None = None
 
     # Declarations ---------------------------------------------------------------
     @property
@@ -95,6 +104,39 @@ class BigCommerceStream(Stream):
         apply_plan(self._plan, record)
         record["store_hash"] = self._store_hash
         return record
+
+    def _drop_unmapped(self, record: Record) -> None:
+        extra = record.keys() - self._schema_keys
+        if not extra:
+            return
+        for key in extra:
+            del record[key]
+        if not self._unmapped_warned:
+            self._unmapped_warned = True
+            self.logger.warning(
+                "Fields not in the '%s' schema are dropped: %s", self.name, sorted(extra)
+            )
+
+    def _generate_record_messages(self, record: Record) -> Generator[RecordMessage, None, None]:
+        # The SDK's version walks every property of every record twice (selection and
+        # type conformance); records here are already conformed, so only deselected
+        # fields (rare) need the walk.
+        if self._all_selected is None:
+            mask = self.mask
+            self._all_selected = all(mask.values())
+        self._drop_unmapped(record)
+        if not self._all_selected:
+            pop_deselected_record_properties(record, self.schema, self.mask)
+        now = utc_now()
+        for stream_map in self.stream_maps:
+            mapped = stream_map.transform(record)
+            if mapped is not None:
+                yield RecordMessage(
+                    stream=stream_map.stream_alias,
+                    record=mapped,
+                    version=self._stream_version,
+                    time_extracted=now,
+                )
 
     def endpoint(self, path: str | None = None) -> ListEndpoint:
         return ListEndpoint(
@@ -194,9 +236,14 @@ class BigCommerceStream(Stream):
             return
         self._children_batch.append({"id": record["id"], "included": included})
         if len(self._children_batch) >= CHILD_BATCH or self._flush_children:
-            batch, self._children_batch = self._children_batch, []
+            # The batch stays here; the context only names it, because the SDK logs every
+            # context (with its metrics) and a page of parents is large.
+            self._batch_seq += 1
+            self.flushed_batch = self._children_batch
+            self._children_batch = []
             self._flush_children = False
-            yield {"parents": batch}
+            yield {"parent_batch": self._batch_seq}
+            self.flushed_batch = []
 
     def _write_state_message(self) -> None:
         # Children of the parents in an unflushed batch are not out yet: a STATE now could
@@ -217,7 +264,7 @@ class ChildStream(BigCommerceStream):
     is_sorted = False
 
     def pages(self, context: Context | None) -> Iterator[list[Record]]:
-        parents = cast(list[Record], (context or {}).get("parents") or [])
+        parents = self._parent().flushed_batch if context else []
         if self.included_from is not None:
             for parent in parents:
                 records = self.extract(parent["id"], parent["included"])
@@ -245,6 +292,12 @@ class ChildStream(BigCommerceStream):
         for records in ordered_prefetch(self._bc_tap.executor, tasks, 4 * self.concurrency):
             if records:
                 yield records
+
+    def _parent(self) -> BigCommerceStream:
+        for stream in self._bc_tap.streams.values():
+            if self in stream.child_streams and isinstance(stream, BigCommerceStream):
+                return stream
+        raise RuntimeError(f"stream '{self.name}' has no parent stream")
 
     def extract(self, parent_id: int, included: Mapping[str, Any]) -> list[Record]:
         value = included.get(self.included_from or "")
