@@ -186,3 +186,31 @@ def test_a_record_deleted_while_paging_does_not_hide_another(emulator: Emulator)
     made = [e for e in emulator.requests_log(since) if e["path"] == path]
     pages = -(-len(in_list) // 10)
     assert pages + -(-(len(in_list) - 1) // 10) == len(made)
+
+
+def test_a_set_that_keeps_changing_fails_the_run_clearly(emulator: Emulator) -> None:
+    stream = "price_list_records"
+    records = sorted(emulator.collection(stream), key=lambda r: r["id"])
+    first_list = records[0]["price_list_id"]
+    in_list = [r for r in records if r["price_list_id"] == first_list]
+    pages = -(-len(in_list) // 10)
+    assert pages >= 3 and -(-(len(in_list) - 3) // 10) == pages
+    path = f"/v3/pricelists/{first_list}/records$"
+    # One deletion during each of the three reads (as each read asks for its page 2).
+    for attempt, record in enumerate(in_list[:3]):
+        emulator.trigger(
+            {"op": "delete", "collection": stream, "id": record["id"]},
+            after=attempt * pages + 2,
+            method="GET",
+            path=path,
+        )
+    run = run_tap(base_config(emulator, page_size=10, max_concurrency=1), streams=[stream])
+    assert run.returncode != 0
+    assert [t["fired"] for t in emulator.control("GET", "/triggers")] == [True, True, True]
+    message = run.stderr.strip().splitlines()[-1]
+    assert f"/v3/pricelists/{first_list}/records" in message, message
+    assert "kept being added or deleted" in message, message
+    # No bookmark was written for a read that did not complete.
+    assert all(
+        "replication_key_value" not in s.get("bookmarks", {}).get(stream, {}) for s in run.states
+    )
