@@ -132,7 +132,13 @@ class BigCommerceSink(BatchSink):
         return now, later
 
     def _choose_key(self, item: Item) -> None:
+        # A record read from another store (the tap's ``store_hash``) carries that store's
+        # ids: it is matched on its other keys only, e.g. products copied by SKU.
+        source = item.record.get("store_hash")
+        foreign = bool(source) and source != self.client.store_hash
         for key in self.active_keys:
+            if foreign and key in self.identity_keys:
+                continue
             value = self.key_value(item.record, key)
             if value is not None:
                 item.key, item.key_value = key, value

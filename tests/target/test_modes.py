@@ -127,3 +127,16 @@ def test_the_same_key_twice_in_one_input_is_applied_in_order(
     assert run.summary["products"]["updated"] == 2
     made = [p for p in emulator.collection("products") if p["sku"] == "TG-TWICE"]
     assert len(made) == 1 and made[0]["price"] == 14
+
+
+def test_records_from_another_store_are_not_matched_on_its_ids(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    products = by_id(emulator.collection("products"))
+    # Product 1 of another store is our product 5 (same SKU): its id must not be used.
+    rows = [{"store_hash": "otherstore", "id": 1, "sku": products[5]["sku"], "price": 6.54}]
+    run = run_target(emulator, tmp_path, [schema_message("products"), *records("products", rows)])
+    assert run.returncode == 0, run.stderr[-2000:]
+    after = by_id(emulator.collection("products"))
+    assert after[5]["price"] == 6.54
+    assert after[1]["price"] == products[1]["price"]
