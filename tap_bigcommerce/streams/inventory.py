@@ -15,7 +15,8 @@ SCOPE = "store_inventory"
 class LocationsStream(BigCommerceStream):
     name = "locations"
     path = "/v3/inventory/locations"
-    required_scope = SCOPE
+    # The Locations API has its own scope ("Store Locations"), apart from inventory's.
+    required_scope = "store_locations"
 
 
 class InventoryItemsStream(BigCommerceStream):
