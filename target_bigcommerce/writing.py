@@ -36,7 +36,6 @@ class Item:
     payload: dict[str, Any] = field(default_factory=dict)
     action: str = ""  # create | update | unchanged | skip | reject
     changed: list[str] = field(default_factory=list)
-    context: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -191,11 +191,12 @@ class BigCommerceSink(BatchSink):
                 item.action = "update"
                 item.payload = {k: desired[k] for k in item.changed}
                 updates.append(item)
-        if self.settings.append_only:
-            updates = []
         if self.settings.dry_run:
             for item in creates:
                 self._count(item, "created")
+                self.logger.info(
+                    "dry run: would create %s %s", self.stream_name, item.key_value or ""
+                )
             for item in updates:
                 self._count(item, "updated")
                 self.logger.info(
