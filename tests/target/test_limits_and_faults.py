@@ -50,6 +50,8 @@ def test_batch_sizes_and_concurrency_caps(slow_emulator: Emulator, tmp_path: Pat
     lines = [
         schema_message("products"),
         *records("products", [{"id": p["id"], "price": p["price"] + 1} for p in products]),
+        schema_message("product_variants"),
+        *records("product_variants", [{"id": v["id"], "weight": 3.25} for v in variants]),
         schema_message("customers"),
         *records("customers", [{"id": c["id"], "notes": "capped"} for c in customers]),
         *records("customers", new_customers),
@@ -74,6 +76,10 @@ def test_batch_sizes_and_concurrency_caps(slow_emulator: Emulator, tmp_path: Pat
     assert max(e["items"] for e in product_puts) == 10
     assert sum(e["items"] for e in product_puts) == len(products)
     assert max_overlap(product_puts) > 1  # the batches really ran side by side
+
+    variant_puts = entries("PUT", "/v3/catalog/variants")
+    assert max(e["items"] for e in variant_puts) == 50
+    assert sum(e["items"] for e in variant_puts) == len(variants)
 
     customer_writes = entries("PUT", "/v3/customers") + entries("POST", "/v3/customers")
     assert max(e["items"] for e in customer_writes) == 10
