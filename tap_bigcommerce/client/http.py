@@ -202,10 +202,9 @@ class BigCommerceClient:
         status = response.status_code
 
         if status == 429:
-            wait_s = _retry_after_s(response.headers)
-            if wait_s is None:
-                wait_s = self._backoff_s(attempt)
-            self.limiter.penalize(wait_s)
+            stated = _retry_after_s(response.headers)
+            wait_s = self._backoff_s(attempt) if stated is None else stated
+            self.limiter.penalize(wait_s, stated=stated is not None)
             raise _Retry(f"429 Too Many Requests (waiting {wait_s:.1f}s)", 0.0)
         if status >= 500:
             raise _Retry(f"{status} {response.reason}", self._backoff_s(attempt))

@@ -127,13 +127,21 @@ class RateLimiter:
                     self._reset_at = max(self._reset_at, now + parsed.reset_s)
             self._cond.notify_all()
 
-    def penalize(self, wait_s: float) -> None:
-        """A 429: nobody sends before ``wait_s`` has passed (or the known reset, if later)."""
+    def penalize(self, wait_s: float, *, stated: bool = False) -> None:
+        """A 429: nobody sends before ``wait_s`` has passed (or the known reset, if later).
+
+        ``stated``: the 429 itself said when to retry (X-Retry-After / Reset-Ms). That is
+        the server's window, so it replaces our guess of when the window ends, which may
+        be a whole window away after a local rollover.
+        """
         with self._cond:
             now = self._clock()
             self._blocked_until = max(self._blocked_until, now + wait_s)
             self._left = 0
-            self._reset_at = max(self._reset_at, self._blocked_until)
+            if stated:
+                self._reset_at = self._blocked_until
+            else:
+                self._reset_at = max(self._reset_at, self._blocked_until)
             self.shared = True  # a refusal we did not foresee: someone else spends too
             self._cond.notify_all()
 
