@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from singer_sdk import Target
 from singer_sdk.sinks import Sink
 
+from tap_bigcommerce.client.errors import BigCommerceError
 from target_bigcommerce.dead_letter import DeadLetterFile
 from target_bigcommerce.errors import Terminated, UnknownStreamError
 from target_bigcommerce.report import RunReport
@@ -110,6 +111,11 @@ class TargetBigCommerce(Target):
             self.dead_letter.close()
             self.logger.error("%s", exc)
             sys.exit(2)
+        except BigCommerceError as exc:
+            # Retries ran out, or the store refused the credentials: stop, say what was done.
+            self._finish()
+            self.logger.error("%s; no STATE was written after the last one shown", exc)
+            sys.exit(1)
 
     def _write_state_message(self, state: dict) -> None:
         # drain_all runs at every new STATE and again at the end: say each one once.
