@@ -68,6 +68,9 @@ class BigCommerceSink(BatchSink):
     def prepare(self, item: Item) -> None:
         """Check a record before matching; raise RecordError to refuse it."""
 
+    def check_create(self, item: Item) -> None:
+        """Check a record about to be created (also in a dry run); raise RecordError."""
+
     def current(self, existing: Mapping[str, Any]) -> Mapping[str, Any]:
         """The looked-up record in the shape ``desired`` is compared with."""
         return existing
@@ -176,6 +179,11 @@ class BigCommerceSink(BatchSink):
                         "does not exist in the store",
                     )
                     continue
+                try:
+                    self.check_create(item)
+                except RecordError as exc:
+                    self._reject(item, 0, str(exc))
+                    continue
                 item.action = "create"
                 item.payload = self.desired(item.record)
                 creates.append(item)
@@ -221,7 +229,8 @@ class BigCommerceSink(BatchSink):
 
     def _reject(self, item: Item, status: int, error: str, http_status: int | None = None) -> None:
         item.action = "reject"
-        self.tgt.dead_letter.write(self.stream_name, item.record, status, error, http_status)
+        if not self.settings.dry_run:  # a dry run reports, it leaves no file behind
+            self.tgt.dead_letter.write(self.stream_name, item.record, status, error, http_status)
         self.tgt.report.add(self.stream_name, "rejected")
         self.logger.warning("%s record rejected (%s): %s", self.stream_name, status, error)
 

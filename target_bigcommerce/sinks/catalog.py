@@ -99,14 +99,15 @@ class ProductVariantsSink(BigCommerceSink):
         values = [i.key_value for i in items]
         return index_by(lookup_in(self.client, VARIANTS, key, values), key)
 
+    def check_create(self, item: Item) -> None:
+        if item.record.get("product_id") in (None, ""):
+            raise RecordError("a new variant needs product_id (and sku, option_values)")
+
     def write(self, creates: list[Item], updates: list[Item]) -> None:
         writer = self.writer()
         concurrency = self.settings.max_concurrency
         for item in creates:
             record = item.record
-            if record.get("product_id") in (None, ""):
-                self._reject(item, 0, "a new variant needs product_id (and sku, option_values)")
-                continue
             item.payload.update(
                 {
                     k: to_json_value(record[k])
@@ -114,7 +115,6 @@ class ProductVariantsSink(BigCommerceSink):
                     if record.get(k) is not None
                 }
             )
-        creates = [i for i in creates if i.action == "create"]
 
         def put(batch: list[Item]) -> requests.Response:
             body = [{"id": i.existing["id"], **i.payload} for i in batch if i.existing]

@@ -103,12 +103,22 @@ def test_records_refused_before_any_request_have_status_0(
         {"price_list_id": 999, "variant_id": 1, "currency": "usd", "price": 3},
         {"price_list_id": 1, "variant_id": 1, "currency": "usd", "price": 3.5},
     ]
-    lines = [schema_message("price_list_records"), *records("price_list_records", rows)]
+    lines = [
+        schema_message("price_list_records"),
+        *records("price_list_records", rows),
+        schema_message("product_variants"),
+        *records("product_variants", [{"sku": "TG-ORPHAN", "price": 1}]),
+    ]
+    run = run_target(emulator, tmp_path, lines, dry_run=True)
+    # A dry run refuses the same records as a real run would before sending them.
+    assert run.summary["product_variants"]["rejected"] == 1
+    assert run.dead == []  # and leaves no dead-letter file
     run = run_target(emulator, tmp_path, lines)
     assert run.returncode == 1
     assert [(d["status"], d["error"]) for d in run.dead] == [
         (0, "price_list_records record has no currency"),
         (404, "price list 999 does not exist"),
+        (0, "a new variant needs product_id (and sku, option_values)"),
     ]
     assert run.summary["price_list_records"]["rejected"] == 2
     assert (
