@@ -10,7 +10,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +89,13 @@ def _table_count(pg: Postgres, table: str) -> int:
     return int(_rows(pg, f'select count(*) from {SCHEMA}."{table}"')[0][0])
 
 
+def _expected_rows(emu: Emulator, stream: str) -> int:
+    if stream == "blog_tags":
+        # Not stored: the API derives one row per distinct tag of the blog posts.
+        return len({t for post in emu.collection("blog_posts") for t in post.get("tags") or []})
+    return len(emu.collection(stream))
+
+
 def _ts(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
@@ -104,8 +111,7 @@ def test_full_then_incremental_run(
 
     # Every table holds exactly what the store holds.
     for stream in keys:
-        expected = len(emu.collection(stream))
-        assert _table_count(pg, stream) == expected, stream
+        assert _table_count(pg, stream) == _expected_rows(emu, stream), stream
     assert run1.record_counts()["products"] == len(emu.collection("products"))
 
     # A sample of values survives the trip, normalised (v2 money strings -> numbers,
@@ -117,7 +123,8 @@ def test_full_then_incremental_run(
         order["id"],
     )[0]
     assert float(db_total) == pytest.approx(float(order["total_inc_tax"]))
-    assert db_modified == _ts(order["date_modified"])
+    # target-postgres stores UTC timestamps without a zone.
+    assert db_modified.replace(tzinfo=UTC) == _ts(order["date_modified"])
     product = emu.collection("products")[-1]
     (db_name, db_price) = _rows(
         pg, f"select name, price from {SCHEMA}.products where id = %s", product["id"]
@@ -169,5 +176,5 @@ def test_full_then_incremental_run(
             f'select {cols}, count(*) from {SCHEMA}."{stream}" group by {cols} having count(*) > 1',
         )
         assert dupes == [], stream
-        assert _table_count(pg, stream) == len(emu.collection(stream)), stream
+        assert _table_count(pg, stream) == _expected_rows(emu, stream), stream
     assert ROOT.joinpath("meltano.yml").exists()
