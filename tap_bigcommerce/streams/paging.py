@@ -17,6 +17,8 @@ results handed back in order to the one thread that writes records.
 from __future__ import annotations
 
 import math
+import queue
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future
@@ -200,19 +202,22 @@ class KeysetReader:
             else None
         )
         parallel = (
-            self.spec.has_id_range
-            and self.spec.until_param is not None
+            self.spec.until_param is not None
             and self.concurrency > 1
             and remaining is not None
             and remaining > self.keyset_max_pages
         )
-        if not parallel:
+        if not parallel or remaining is None:
             yield from self._keyset(last, None)
             return
         frozen_at = self.now().replace(microsecond=0)
         settle = _fmt(frozen_at)
-        lowest_id = min(int(r["id"]) for r in first.records)
-        for records in self._windows(last, frozen_at, lowest_id):
+        if self.spec.has_id_range:
+            lowest_id = min(int(r["id"]) for r in first.records)
+            windows = self._windows(last, frozen_at, lowest_id)
+        else:
+            windows = self._time_windows(last, frozen_at, remaining)
+        for records in windows:
             yield records, Progress(sorted=False)
         # Everything modified at or before S has been emitted: the bookmark may move to S.
         yield [], Progress(sorted=False, settle_at=settle)
@@ -280,8 +285,7 @@ class KeysetReader:
     ) -> Iterator[list[Record]]:
         """The frozen set (last[0] <= modified <= S) in id windows, fetched in parallel."""
         spec = self.spec
-        assert spec.id_min_param and spec.id_max_param and spec.until_param
-        assert spec.sort_id_asc is not None and spec.sort_id_desc is not None
+        assert spec.until_param and spec.sort_id_asc is not None and spec.sort_id_desc
         frozen: Params = {
             spec.since_param: last[0],
             spec.until_param: _fmt(frozen_at),
@@ -291,6 +295,7 @@ class KeysetReader:
         if not top:
             return
         max_id = int(top[0]["id"])
+        assert spec.id_min_param and spec.id_max_param
         id_min, id_max = spec.id_min_param, spec.id_max_param
         sort_id_asc = spec.sort_id_asc
 
@@ -321,3 +326,81 @@ class KeysetReader:
         for records in ordered_prefetch(self.executor, tasks, 2 * self.concurrency):
             if records:
                 yield records
+
+    def _time_windows(
+        self, last: tuple[str, int], frozen_at: datetime, remaining_pages: int
+    ) -> Iterator[list[Record]]:
+        """The frozen set cut into time ranges of about equal size (cut points found with
+        one-record probes at page multiples), each walked by keyset in its own thread.
+
+        Pages are emitted as they arrive, so nothing waits for a slow range and memory
+        holds at most a queue of pages; the bookmark settles only when all are done."""
+        spec = self.spec
+        assert spec.until_param is not None
+        until = _fmt(frozen_at)
+        count = min(self.concurrency, remaining_pages)
+        per = math.ceil(remaining_pages / count)
+        base: Params = {
+            spec.since_param: last[0],
+            spec.until_param: until,
+            **spec.sort_modified_asc,
+            "limit": 1,
+        }
+
+        def probe(position: int) -> str | None:
+            records = self.endpoint.fetch({**base, "page": position + 1}).records
+            return str(records[0][spec.modified_field]) if records else None
+
+        # Each keyset request after the first re-reads the last record emitted (the :min
+        # filter is inclusive), so a page brings page_size - 1 new records: ranges of
+        # per * (page_size - 1) records take ``per`` requests and end on a short page.
+        positions = [i * per * (self.page_size - 1) for i in range(1, count)]
+        cuts = sorted({c for c in self.executor.map(probe, positions) if c and c > last[0]})
+        ranges: list[tuple[tuple[str, int], str]] = []
+        low = last
+        for cut in cuts:
+            high = _fmt(datetime.fromisoformat(cut) - timedelta(seconds=1))
+            ranges.append((low, high))
+            low = (cut, 0)
+        ranges.append((low, until))
+        yield from self._run_ranges(ranges)
+
+    def _run_ranges(self, ranges: list[tuple[tuple[str, int], str]]) -> Iterator[list[Record]]:
+        pages: queue.Queue[tuple[int, list[Record] | BaseException | None]] = queue.Queue(
+            maxsize=2 * len(ranges)
+        )
+        stop = threading.Event()
+
+        def put(item: tuple[int, list[Record] | BaseException | None]) -> None:
+            while not stop.is_set():
+                try:
+                    pages.put(item, timeout=0.5)
+                    return
+                except queue.Full:
+                    continue
+
+        def walk(index: int, low: tuple[str, int], high: str) -> None:
+            try:
+                for records, _ in self._keyset(low, high):
+                    if stop.is_set():
+                        return
+                    put((index, records))
+                put((index, None))
+            except BaseException as exc:  # handed to the consumer, which raises it
+                put((index, exc))
+
+        futures = [self.executor.submit(walk, i, lo, hi) for i, (lo, hi) in enumerate(ranges)]
+        done = 0
+        try:
+            while done < len(ranges):
+                _, item = pages.get()
+                if item is None:
+                    done += 1
+                elif isinstance(item, BaseException):
+                    raise item
+                else:
+                    yield item
+        finally:
+            stop.set()
+            for fut in futures:
+                fut.cancel()

@@ -140,3 +140,35 @@ def test_parallel_first_sync_catches_changes_made_during_it(emulator: Emulator) 
     # 40 products, 5 per request: the first page, the highest-id probe, 8 windows, and the
     # closing sweep (which also returns the product changed mid-sync).
     assert len(log) <= 1 + 1 + 8 + 1 + 1, queries
+
+
+def test_time_ranges_in_parallel_miss_nothing_while_records_change(emulator: Emulator) -> None:
+    # Customers have no id range filter: a large read is cut into time ranges.
+    customers = _by_modified(emulator, "customers")
+    early, deleted = customers[2]["id"], customers[30]["id"]
+    emulator.trigger(
+        {"op": "update", "collection": "customers", "id": early, "changes": {"company": "Late"}},
+        after=5,
+        method="GET",
+        path="^/v3/customers$",
+    )
+    emulator.trigger(
+        {"op": "delete", "collection": "customers", "id": deleted},
+        after=5,
+        method="GET",
+        path="^/v3/customers$",
+    )
+    since = max((e["seq"] for e in emulator.requests_log()), default=0)
+    run = run_tap(base_config(emulator, page_size=10, max_concurrency=4), streams=["customers"])
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert {c["id"] for c in emulator.collection("customers")} <= set(run.ids("customers"))
+    assert [r["company"] for r in run.records["customers"] if r["id"] == early][-1] == "Late"
+    queries = [
+        e["query"] for e in emulator.requests_log(since) if e["path"].endswith("/v3/customers")
+    ]
+    # Ranges bounded above by date_modified:max ran (more than one at once).
+    bounded = [q for q in queries if "date_modified%3Amax" in q or "date_modified:max" in q]
+    assert len(bounded) >= 4, queries
+    # 60 customers, 10 a page: at most the pages, 3 probes, and one extra page per range
+    # (range edges fall on shared seconds), plus the closing sweep.
+    assert len(queries) <= 6 + 3 + 4 + 4 + 1, queries
