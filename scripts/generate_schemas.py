@@ -228,6 +228,9 @@ V2_DECIMAL_NAME = re.compile(
 # Fields whose spec enum lists only some of the values the API writes (payment gateways come
 # and go): typed, but not restricted to the list, so a new value never fails a load.
 OPEN_ENUMS = frozenset({"gateway"})
+# Fields the spec types "number or string" whose answers are numbers (the spec's own words for
+# bulk pricing amounts); every other mixed scalar union becomes a string column.
+NUMERIC_UNIONS = frozenset({"amount"})
 # Ids a v2 file types as strings though the API writes numbers (kept as strings otherwise).
 V2_STRING_IDS = frozenset({"order_product_id"})
 
@@ -322,6 +325,11 @@ def _field(name: str, schema: Schema, is_v2: bool, depth: int) -> Schema:
             types = ["number"]
         elif name in V2_STRING_IDS:
             types = ["integer"]
+    scalars = set(types) - {NULL}
+    if len(scalars) > 1 and scalars <= {"string", "number", "integer", "boolean"}:
+        # One type per column: a loader cannot type a column "string or number" (DuckDB
+        # guesses DOUBLE and fails on the first string). The tap writes such values as text.
+        types = ["number"] if name in NUMERIC_UNIONS else ["string"]
     if (name == "id" or name.endswith("_id")) and types == ["number"]:
         types = ["integer"]  # ids are whole numbers, though some files type them as number
     if "object" in types and "properties" in schema:

@@ -82,6 +82,13 @@ def to_integer(value: Any) -> Any:
     return value
 
 
+def to_text(value: Any) -> Any:
+    """A number where the schema says string (fields the spec types "string or number")."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 def _types(schema: Mapping[str, Any]) -> set[str]:
     t = schema.get("type", [])
     types = {t} if isinstance(t, str) else set(t)
@@ -98,6 +105,8 @@ def _converter(schema: Mapping[str, Any], scalars: bool) -> Converter | None:
         return to_integer
     if scalars and "number" in types and "string" not in types:
         return to_number
+    if scalars and types - {"null"} == {"string"} and "enum" not in schema:
+        return to_text
     if "object" in types and isinstance(schema.get("properties"), Mapping):
         plan = compile_plan(schema, scalars=scalars)
         if plan:
