@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+import msgspec
 from aiohttp import web
 
 from bigcommerce_emulator.errors import ApiError, error_response
@@ -31,10 +32,13 @@ def _int_param(query: Mapping[str, str], name: str, default: int) -> int:
 
 
 def json_response(payload: Any, status: int = 200) -> web.Response:
+    # msgspec: encoding a page of 250 orders with json.dumps took a third of the
+    # emulator's CPU, enough to make it, not the client, the bottleneck of a benchmark.
     return web.Response(
         status=status,
-        text=json.dumps(payload, separators=(",", ":")),
+        body=msgspec.json.encode(payload),
         content_type="application/json",
+        charset="utf-8",
     )
 
 
