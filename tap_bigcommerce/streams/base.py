@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Generator, Iterable, Iterator, Mapping
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from importlib import resources
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -32,7 +33,6 @@ from tap_bigcommerce.streams.paging import (
     KeysetSpec,
     ListEndpoint,
     offset_pages,
-    ordered_prefetch,
 )
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class BigCommerceStream(Stream):
         self._store_hash = str(tap.config["store_hash"])
         self._children_batch: list[Record] = []
         self.flushed_batch: list[Record] = []
-        self._batch_seq = 0
+        self.batch_seq = 0
         self._flush_children = False
         self._bookmark_frozen = False
         self._schema_keys = frozenset(self.schema.get("properties", {}))
@@ -238,11 +238,18 @@ class BigCommerceStream(Stream):
         if len(self._children_batch) >= CHILD_BATCH or self._flush_children:
             # The batch stays here; the context only names it, because the SDK logs every
             # context (with its metrics) and a page of parents is large.
-            self._batch_seq += 1
+            self.batch_seq += 1
             self.flushed_batch = self._children_batch
             self._children_batch = []
             self._flush_children = False
-            yield {"parent_batch": self._batch_seq}
+            for child in self.child_streams:
+                if (
+                    isinstance(child, ChildStream)
+                    and child.included_from is None
+                    and (child.selected or child.has_selected_descendents)
+                ):
+                    child._prefetched = (self.batch_seq, child.start_fetch(self.flushed_batch))
+            yield {"parent_batch": self.batch_seq}
             self.flushed_batch = []
 
     def _write_state_message(self) -> None:
@@ -263,8 +270,14 @@ class ChildStream(BigCommerceStream):
     parent_field: ClassVar[str] = "parent_id"
     is_sorted = False
 
+    def __init__(self, tap: TapBigCommerce) -> None:
+        super().__init__(tap)
+        # (parent batch number, futures) started by the parent when it flushed that batch.
+        self._prefetched: tuple[int, list[Future[list[Record]]]] = (0, [])
+
     def pages(self, context: Context | None) -> Iterator[list[Record]]:
         parents = self._parent().flushed_batch if context else []
+
         if self.included_from is not None:
             for parent in parents:
                 records = self.extract(parent["id"], parent["included"])
@@ -272,26 +285,43 @@ class ChildStream(BigCommerceStream):
                     yield [self._attach(parent["id"], self.normalize(r)) for r in records]
             return
 
-        def fetch_all(parent_id: int) -> list[Record]:
-            endpoint = self.endpoint(self.path.replace("{parent_id}", str(parent_id)))
-            out: list[Record] = []
-            page_no = 1
-            while True:
-                page = endpoint.fetch({"limit": self.page_size, "page": page_no})
-                out.extend(self._attach(parent_id, r) for r in page.records)
-                more = (
-                    page_no < page.total_pages
-                    if page.total_pages is not None
-                    else len(page.records) >= self.page_size
-                )
-                if not more:
-                    return out
-                page_no += 1
+        parent_stream = self._parent()
+        batch_seq, futures = self._prefetched
+        self._prefetched = (0, [])
+        if batch_seq != parent_stream.batch_seq or not futures:
+            for fut in futures:
+                fut.cancel()
+            futures = self.start_fetch(parents)
+        try:
+            for fut in futures:
+                records = fut.result()
+                if records:
+                    yield records
+        finally:
+            for fut in futures:
+                fut.cancel()
 
-        tasks = [(lambda pid=int(p["id"]): fetch_all(pid)) for p in parents]
-        for records in ordered_prefetch(self._bc_tap.executor, tasks, 4 * self.concurrency):
-            if records:
-                yield records
+    def start_fetch(self, parents: list[Record]) -> list[Future[list[Record]]]:
+        """Submit one request chain per parent; the parent calls this for every child
+        when it flushes a batch, so all children's requests share the pool at once."""
+        executor = self._bc_tap.executor
+        return [executor.submit(self._fetch_parent, int(p["id"])) for p in parents]
+
+    def _fetch_parent(self, parent_id: int) -> list[Record]:
+        endpoint = self.endpoint(self.path.replace("{parent_id}", str(parent_id)))
+        out: list[Record] = []
+        page_no = 1
+        while True:
+            page = endpoint.fetch({"limit": self.page_size, "page": page_no})
+            out.extend(self._attach(parent_id, r) for r in page.records)
+            more = (
+                page_no < page.total_pages
+                if page.total_pages is not None
+                else len(page.records) >= self.page_size
+            )
+            if not more:
+                return out
+            page_no += 1
 
     def _parent(self) -> BigCommerceStream:
         for stream in self._bc_tap.streams.values():
