@@ -26,7 +26,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.types import Context
 from singer_sdk.singerlib import RecordMessage
 
-from tap_bigcommerce.client.errors import ScopeError
+from tap_bigcommerce.client.errors import ApiError, ScopeError
 from tap_bigcommerce.streams.normalize import apply_plan, compile_plan, utc_iso
 from tap_bigcommerce.streams.paging import (
     KeysetReader,
@@ -312,7 +312,19 @@ class ChildStream(BigCommerceStream):
         out: list[Record] = []
         page_no = 1
         while True:
-            page = endpoint.fetch({"limit": self.page_size, "page": page_no})
+            try:
+                page = endpoint.fetch({"limit": self.page_size, "page": page_no})
+            except ApiError as exc:
+                if exc.status != 404:
+                    raise
+                # The parent was deleted after it was read: it has no children to read.
+                self.logger.warning(
+                    "Stream '%s': parent %s no longer exists (404 on %s); no records for it",
+                    self.name,
+                    parent_id,
+                    endpoint.path,
+                )
+                return out
             out.extend(self._attach(parent_id, r) for r in page.records)
             more = (
                 page_no < page.total_pages

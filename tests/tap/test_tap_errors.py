@@ -68,3 +68,20 @@ def test_a_child_request_failing_after_retries_fails_the_run(emulator: Emulator)
         or not s["bookmarks"]["orders"].get("replication_key_value")
         for s in run.states
     )
+
+
+def test_a_parent_deleted_before_its_children_are_read_is_reported(emulator: Emulator) -> None:
+    orders = sorted(emulator.collection("orders"), key=lambda r: (r["date_modified"], r["id"]))
+    gone = orders[-1]["id"]  # read last, so deleted before its coupons are requested
+    emulator.trigger(
+        {"op": "delete", "collection": "orders", "id": gone},
+        after=1,
+        method="GET",
+        path=r"^/v2/orders/\d+/coupons$",
+    )
+    config = base_config(emulator, max_concurrency=1)
+    run = run_tap(config, streams=["orders", "order_coupons"])
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert f"parent {gone} no longer exists" in run.stderr
+    expected = {c["id"] for c in emulator.collection("order_coupons") if c["order_id"] != gone}
+    assert expected <= set(run.ids("order_coupons"))
