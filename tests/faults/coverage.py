@@ -4,13 +4,16 @@
 - duplicates: a record emitted more than once. Allowed only at the bookmark boundary: for
   an incremental stream, a record met again must have a replication value at or after the
   bookmark in force when it is met again (the input STATE's, or the last STATE of that run);
-  a child only when its parent is emitted again in the same run; a full-table stream only
+  a child only when its parent is emitted in the same run (children of a page come out just
+  before the page's last parent) or, for a run killed before its parent came out, when the
+  parent's stored replication value is at or after that bookmark; a full-table stream only
   in a later run (a resumed run starts full-table streams over), never twice in one run.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from tests.faults.tap_process import TapOutput
@@ -42,13 +45,19 @@ def _bookmark(state: dict[str, Any] | None, stream: str) -> str | None:
     return str(value) if value is not None else None
 
 
-def duplicates(runs: list[TapOutput], specs: list[StreamSpec]) -> Duplicates:
+def duplicates(
+    runs: list[TapOutput],
+    specs: list[StreamSpec],
+    values: dict[str, dict[int, str]] | None = None,
+) -> Duplicates:
+    """``values``: the store's replication values of parent records, by stream and id."""
     by_name = {s.name: s for s in specs}
     seen: dict[str, set[int]] = {s.name: set() for s in specs}
     out = Duplicates()
     for run_no, run in enumerate(runs):
         state = run.input_state
         this_run: dict[str, set[int]] = {s.name: set() for s in specs}
+        in_run = {s.name: run.ids(s.name) for s in specs}
         for msg in run.messages:
             if msg.type == "STATE":
                 state = msg.value
@@ -68,7 +77,11 @@ def duplicates(runs: list[TapOutput], specs: list[StreamSpec]) -> Duplicates:
                         out.violations.append(f"{where} again at {value}, before bookmark {mark}")
                 elif spec.parent:
                     parent_id = int(msg.record[spec.parent_field])
-                    if parent_id in this_run[spec.parent]:
+                    mark = _bookmark(state, spec.parent)
+                    stored = (values or {}).get(spec.parent, {}).get(parent_id)
+                    if parent_id in in_run[spec.parent] or (
+                        mark is not None and stored is not None and _after(stored, mark)
+                    ):
                         out.with_parent += 1
                     else:
                         out.violations.append(f"{where} again without its parent {parent_id}")
@@ -79,6 +92,14 @@ def duplicates(runs: list[TapOutput], specs: list[StreamSpec]) -> Duplicates:
             seen[spec.name].add(rid)
             this_run[spec.name].add(rid)
     return out
+
+
+def _after(value: str, mark: str) -> bool:
+    def instant(v: str) -> datetime:
+        parsed = datetime.fromisoformat(v.replace("Z", "+00:00"))
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+    return instant(value) >= instant(mark)
 
 
 def missing(runs: list[TapOutput], stream: str, expected: set[int]) -> tuple[set[int], set[int]]:
