@@ -140,8 +140,30 @@ class BigCommerceStream(Stream):
 
     def endpoint(self, path: str | None = None) -> ListEndpoint:
         return ListEndpoint(
-            self._bc_tap.client, path or self.path, dict(self.params), self.normalize
+            self._bc_tap.client, path or self.path, self._request_params(), self.normalize
         )
+
+    def _request_params(self) -> dict[str, Any]:
+        """The fixed params, with ``include=`` cut to the sub-resources a selected child
+        takes: included lists are most of a response's size and decoding cost."""
+        params = dict(self.params)
+        include = params.get("include")
+        if not include or not self.included_keys:
+            return params
+        wanted = {
+            child.included_from
+            for child in self.child_streams
+            if isinstance(child, ChildStream)
+            and child.included_from
+            and (child.selected or child.has_selected_descendents)
+        }
+        kept = [part for part in str(include).split(",") if part.split(".")[0] in wanted]
+        if kept:
+            params["include"] = ",".join(kept)
+        else:
+            del params["include"]
+            params.pop("consignment_structure", None)
+        return params
 
     def _scope_error(self, exc: ScopeError) -> ScopeError:
         scope = self.required_scope or exc.scope or "unknown"

@@ -14,7 +14,8 @@ SCOPE = "store_v2_customers"
 class CustomersStream(BigCommerceStream):
     name = "customers"
     path = "/v3/customers"
-    params: ClassVar = {"include": "addresses,attributes"}
+    # Attribute values come in bulk from their own stream (customer_attribute_values).
+    params: ClassVar = {"include": "addresses"}
     required_scope = SCOPE
     replication_key = "date_modified"
     # No id range filters here: a large read is cut into time ranges walked in parallel.
