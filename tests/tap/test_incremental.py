@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.emulator_process import Emulator
 from tests.tap.tap_runner import base_config, run_tap, run_tap_killed
 
@@ -71,8 +73,12 @@ def test_second_run_emits_only_records_changed_in_between(emulator: Emulator) ->
     assert _bookmark(second.last_state, "orders") > _bookmark(state, "orders")
 
 
-def test_killed_run_resumes_from_its_last_state_without_gaps(emulator: Emulator) -> None:
-    cfg = base_config(emulator, page_size=10, max_concurrency=1)
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_killed_run_resumes_from_its_last_state_without_gaps(
+    emulator: Emulator, concurrency: int
+) -> None:
+    # With concurrency the first read of 150 orders goes by parallel id windows.
+    cfg = base_config(emulator, page_size=10, max_concurrency=concurrency)
     streams = ["orders", "order_products"]
     killed = run_tap_killed(cfg, streams=streams, stream="orders", kill_after=45)
     assert killed.returncode != 0

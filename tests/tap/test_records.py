@@ -87,3 +87,13 @@ def test_full_sync_makes_the_minimum_requests(
     assert sum(paths.values()) == len(list_paths) + sum(
         len(shared_emulator.collection(p)) for p, _ in PER_PARENT_CHILDREN.values()
     )
+
+
+def test_a_sync_under_a_small_quota_sees_no_429(emulator: Emulator) -> None:
+    emulator.set_quota(40, window_ms=1000)
+    since = max((e["seq"] for e in emulator.requests_log()), default=0)
+    run = run_tap(base_config(emulator, max_concurrency=8), streams=["orders", "order_coupons"])
+    assert run.returncode == 0, run.stderr[-2000:]
+    statuses = [e["status"] for e in emulator.requests_log(since)]
+    # 1 page of orders + 150 coupon requests at 40 per second, all paced, none refused.
+    assert len(statuses) == 151 and set(statuses) <= {200, 204}, Counter(statuses)
