@@ -11,7 +11,10 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Collection, Mapping
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import backoff
@@ -76,6 +79,7 @@ class BigCommerceClient:
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
         self._store_seen = False
+        self._server_time: tuple[datetime, float] | None = None
         self.requests_sent = 0  # attempts, including retries
         self._count_lock = threading.Lock()
 
@@ -106,6 +110,30 @@ class BigCommerceClient:
             for session in self._sessions:
                 session.close()
             self._sessions.clear()
+
+    def server_now(self) -> datetime | None:
+        """The store's clock, from the last answer's Date header (None before any).
+
+        Freeze points of a sync are taken on this clock: the API filters on its own
+        timestamps, and this machine's clock may run ahead of it. One second is taken off
+        for the header's whole-second resolution.
+        """
+        seen = self._server_time
+        if seen is None:
+            return None
+        server, at = seen
+        return server + timedelta(seconds=time.monotonic() - at - 1)
+
+    def _note_server_time(self, header: str | None) -> None:
+        if not header:
+            return
+        try:
+            server = parsedate_to_datetime(header)
+        except (TypeError, ValueError, IndexError):
+            return
+        if server.tzinfo is None:
+            server = server.replace(tzinfo=UTC)
+        self._server_time = (server.astimezone(UTC), time.monotonic())
 
     # Internals -----------------------------------------------------------------------
     def _session(self) -> requests.Session:
@@ -199,6 +227,7 @@ class BigCommerceClient:
             self.limiter.release(None, ticket)
             raise _Retry(f"{type(exc).__name__}: {_short(exc)}", self._backoff_s(attempt)) from exc
         self.limiter.release(response.headers, ticket)
+        self._note_server_time(response.headers.get("Date"))
         status = response.status_code
 
         if status == 429:

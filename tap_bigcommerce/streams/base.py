@@ -206,7 +206,7 @@ class BigCommerceStream(Stream):
             page_size=self.page_size,
             executor=self._bc_tap.executor,
             concurrency=self.concurrency,
-            now=lambda: datetime.now(UTC),
+            now=self._sync_clock,
             keyset_max_pages=max(2, self.concurrency // 2),
         )
         for records, progress in reader.read(start):
@@ -216,6 +216,12 @@ class BigCommerceStream(Stream):
             if records:
                 yield records
         self._bookmark_frozen = False
+
+    def _sync_clock(self) -> datetime:
+        """Now, on the store's clock when known (never later than this machine's)."""
+        local = datetime.now(UTC)
+        server = self._bc_tap.client.server_now()
+        return min(local, server) if server is not None else local
 
     def _settle_bookmark(self, value: str, context: Context | None) -> None:
         state = self.get_context_state(context)

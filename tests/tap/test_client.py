@@ -133,3 +133,16 @@ def test_unknown_store_is_a_configuration_error(emulator: Emulator) -> None:
     client = BigCommerceClient(api_url=emulator.base_url, authenticator=auth)
     with pytest.raises(ConfigError, match="store_hash: no store 'nosuchstore'"):
         client.get_json(PATH)
+
+
+def test_server_clock_comes_from_the_date_header(emulator: Emulator) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    client = make_client(emulator)
+    assert client.server_now() is None
+    client.get_json(PATH)
+    server = client.server_now()
+    assert server is not None
+    local = datetime.now(UTC)
+    # One second is taken off for the header's resolution: never ahead of the store.
+    assert local - timedelta(seconds=3) <= server <= local
