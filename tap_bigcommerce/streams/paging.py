@@ -268,17 +268,28 @@ class KeysetReader:
                 if len(page.records) < self.page_size:
                     return
         # No id filter: page numbers within one past second. A record leaving the set
-        # (modified) is re-read at its new timestamp later in this run.
-        page_no = 1
+        # (modified) is re-read at its new timestamp later in this run, but it shifts every
+        # later record one place back across a page boundary; so the second is walked
+        # again until a pass over more than one page finds nothing new (the set only
+        # shrinks, so this ends).
+        done: set[int] = set()
         while True:
-            page = self._page({**base, **spec.sort_modified_asc, "page": page_no})
-            fresh = [r for r in page.records if int(r["id"]) > after_id]
-            if fresh:
-                yield fresh, Progress(sorted=True)
-                after_id = int(fresh[-1]["id"])
-            if len(page.records) < self.page_size:
+            found = False
+            page_no = 1
+            while True:
+                page = self._page({**base, **spec.sort_modified_asc, "page": page_no})
+                fresh = [
+                    r for r in page.records if int(r["id"]) > after_id and int(r["id"]) not in done
+                ]
+                if fresh:
+                    yield fresh, Progress(sorted=True)
+                    done.update(int(r["id"]) for r in fresh)
+                    found = True
+                if len(page.records) < self.page_size:
+                    break
+                page_no += 1
+            if not found or page_no == 1:
                 return
-            page_no += 1
 
     def _windows(
         self, last: tuple[str, int], frozen_at: datetime, lowest_id: int
