@@ -1,6 +1,7 @@
-"""Faults armed while a client runs: one burst each time the store has served another
-``every`` requests, so faults land all through a sync (first page, mid-pagination, the
-parallel windows, children), not only at its start.
+"""Faults armed while a client runs: a burst, then, once all of it has reached the client,
+another after ``every`` more requests; so faults land all through a sync (first page,
+mid-pagination, the parallel windows, children), and bursts never pile onto one request
+beyond what a burst says.
 
 Bounded: at most ``len(bursts)`` bursts, and the thread stops at ``deadline_s`` or on stop().
 """
@@ -25,11 +26,12 @@ class Burst:
     options: dict[str, Any] = field(default_factory=dict)
     action: Action | None = None  # instead of a fault: a control-API call (e.g. revoke)
 
-    def arm(self, emu: Emulator) -> None:
+    def arm(self, emu: Emulator) -> int | None:
+        """Arm it; the fault's id (None for an action)."""
         if self.action is not None:
             self.action(emu)
-        else:
-            emu.fault(self.kind, self.count, **self.options)
+            return None
+        return int(emu.fault(self.kind, self.count, **self.options)["id"])
 
 
 class FaultInjector:
@@ -68,14 +70,26 @@ class FaultInjector:
 
     def _run(self) -> None:
         deadline = time.monotonic() + self.deadline_s
-        next_at = self._base + self.start_after
-        while not self._stop.is_set() and time.monotonic() < deadline and self.bursts:
+        next_at: int | None = self._base + self.start_after
+        pending: tuple[int, int] | None = None  # (fault id, count) not yet all fired
+        while not self._stop.is_set() and time.monotonic() < deadline:
             try:
                 seq = int(self.emu.stats().get("last_seq", 0))
-                if seq >= next_at:
-                    self.bursts.pop(0).arm(self.emu)
+                if pending is not None:
+                    faults = {int(f["id"]): f for f in self.emu.control("GET", "/faults")}
+                    fault = faults.get(pending[0])
+                    if fault is None or int(fault["fired"]) >= pending[1]:
+                        pending, next_at = None, seq + self.every
+                elif next_at is not None and seq >= next_at:
+                    if not self.bursts:
+                        return
+                    burst = self.bursts.pop(0)
+                    fault_id = burst.arm(self.emu)
                     self.armed += 1
-                    next_at = seq + self.every
+                    if fault_id is None:
+                        next_at = seq + self.every
+                    else:
+                        pending, next_at = (fault_id, burst.count), None
             except Exception as exc:  # noqa: BLE001 - reported by the test, never swallowed
                 self.errors.append(f"{type(exc).__name__}: {exc}")
                 return
