@@ -7,6 +7,7 @@ is looked up alone with the plain ``field=`` filter.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 IN_LIST_MAX = 250
@@ -57,9 +58,20 @@ def lookup_in(
     plain = [v for v in unique if isinstance(v, str) and "," in v]
     listed = [v for v in unique if not (isinstance(v, str) and "," in v)]
     out: list[Any] = []
-    for group in chunks(listed, IN_LIST_MAX):
-        params = {**(extra or {}), f"{field}:in": ",".join(str(v) for v in group)}
-        out.extend(list_all(client, path, params))
+    groups = [
+        {**(extra or {}), f"{field}:in": ",".join(str(v) for v in group)}
+        for group in chunks(listed, IN_LIST_MAX)
+    ]
+    # The look-ups of one batch are independent: sent one after another, each waits a full
+    # round trip, which a run under quota cannot make up. Results keep the groups' order.
+    workers = min(len(groups), max(1, int(getattr(client, "max_concurrency", 1))))
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for records in pool.map(lambda params: list_all(client, path, params), groups):
+                out.extend(records)
+    else:
+        for params in groups:
+            out.extend(list_all(client, path, params))
     for value in plain:
         out.extend(list_all(client, path, {**(extra or {}), field: value}))
     return out
