@@ -143,7 +143,7 @@ class Bench:
             state_path = self.workdir / "state.json"
             state_path.write_bytes(json.dumps(json.loads(state)["value"]).encode())
             cmd += ["--state", str(state_path)]
-        result = run_process(cmd)
+        result = run_process(cmd, server_pid=emu.process.pid)
         if result.returncode != 0:
             raise RuntimeError(f"tap exited {result.returncode}:\n{result.stderr_tail}")
         return result
@@ -215,6 +215,7 @@ def row(
         ),
         "time_ratio": ratio(run.wall_s, min_time),
         "status_429": int(stats.get("by_status", {}).get("429", 0)),
+        "emulator_cpu_s": None if run.server_cpu_s is None else round(run.server_cpu_s, 2),
         "max_in_flight": int(stats.get("store_max_in_flight", 0)),
     }
 
@@ -303,7 +304,12 @@ def upsert(bench: Bench) -> list[dict[str, Any]]:
     n_products = max(1, round(UPSERT_PRODUCTS * bench.scale))
     n_levels = max(1, round(UPSERT_LEVELS * bench.scale))
     products = emu.collection("products")[:n_products]
-    levels = emu.collection("inventory_items")[:n_levels]
+    # Levels as a warehouse export lists them, by location: the target looks them up per
+    # location within each batch it drains.
+    levels = sorted(
+        emu.collection("inventory_items")[:n_levels],
+        key=lambda lv: (lv["location_id"], lv["variant_id"]),
+    )
     messages = bench.workdir / "upsert.jsonl"
     with messages.open("w") as out:
         out.write(
@@ -339,7 +345,11 @@ def upsert(bench: Bench) -> list[dict[str, Any]]:
     }
     cfg = bench._write("target-config.json", config)
     bench.prepare(cond)
-    run = run_process([str(BIN / "target-bigcommerce"), "--config", str(cfg)], stdin_path=messages)
+    run = run_process(
+        [str(BIN / "target-bigcommerce"), "--config", str(cfg)],
+        stdin_path=messages,
+        server_pid=emu.process.pid,
+    )
     if run.returncode != 0:
         raise RuntimeError(f"target exited {run.returncode}:\n{run.stderr_tail}")
     n = len(products) + len(levels)
