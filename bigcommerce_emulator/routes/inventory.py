@@ -61,7 +61,7 @@ def _strs(raw: str | None) -> set[str] | None:
 # Locations ----------------------------------------------------------------------------------
 
 
-@routes.get("/v3/inventory/locations", scope=SCOPE)
+@routes.get("/v3/inventory/locations", scope=SCOPE, cap=("locations_get", 50))
 async def list_locations(request: web.Request) -> web.Response:
     query = query_of(request)
     ids = _ints(query.get("location_id:in"))
@@ -111,7 +111,7 @@ def _location_body(request_body: Any) -> list[Any]:
     return request_body
 
 
-@routes.post("/v3/inventory/locations", scope=SCOPE)
+@routes.post("/v3/inventory/locations", scope=SCOPE, cap=("locations_post", 50))
 async def create_locations(request: web.Request) -> web.Response:
     store = store_of(request)
     body = _location_body(await request.json())
@@ -143,7 +143,7 @@ async def create_locations(request: web.Request) -> web.Response:
     return _transaction()
 
 
-@routes.put("/v3/inventory/locations", scope=SCOPE)
+@routes.put("/v3/inventory/locations", scope=SCOPE, cap=("locations_put", 50))
 async def update_locations(request: web.Request) -> web.Response:
     store = store_of(request)
     body = _location_body(await request.json())

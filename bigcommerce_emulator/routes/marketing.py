@@ -394,7 +394,7 @@ def _render_code(rec: Record) -> dict[str, Any]:
     return out
 
 
-@routes.get("/v3/promotions", scope=SCOPE)
+@routes.get("/v3/promotions", scope=SCOPE, cap=("promotions_get", 40))
 async def list_promotions(request: web.Request) -> web.Response:
     store = store_of(request)
     query = query_of(request)
@@ -427,7 +427,7 @@ async def list_promotions(request: web.Request) -> web.Response:
     return v3_page(query, records, render=_render_promotion(store))
 
 
-@routes.get(r"/v3/promotions/{promotion_id:\d+}", scope=SCOPE)
+@routes.get(r"/v3/promotions/{promotion_id:\d+}", scope=SCOPE, cap=("promotion_get", 40))
 async def get_promotion(request: web.Request) -> web.Response:
     store = store_of(request)
     rec = _promotion(store, int_param(request, "promotion_id"))
@@ -485,7 +485,7 @@ def _promotion_changes(body: Any, current: Record | None) -> dict[str, Any]:
     return changes
 
 
-@routes.post("/v3/promotions", scope=SCOPE)
+@routes.post("/v3/promotions", scope=SCOPE, cap=("promotions_post", 40))
 async def create_promotion(request: web.Request) -> web.Response:
     store = store_of(request)
     changes = _promotion_changes(await request.json(), None)
@@ -514,7 +514,7 @@ async def create_promotion(request: web.Request) -> web.Response:
     return json_response({"data": _render_promotion(store)(rec), "meta": {}}, status=201)
 
 
-@routes.put(r"/v3/promotions/{promotion_id:\d+}", scope=SCOPE)
+@routes.put(r"/v3/promotions/{promotion_id:\d+}", scope=SCOPE, cap=("promotion_put", 40))
 async def update_promotion(request: web.Request) -> web.Response:
     store = store_of(request)
     rec = _promotion(store, int_param(request, "promotion_id"))
@@ -530,14 +530,14 @@ def _drop_promotion(store: Store, promotion_id: int) -> None:
     store.collection("promotions").delete(promotion_id)
 
 
-@routes.delete(r"/v3/promotions/{promotion_id:\d+}", scope=SCOPE)
+@routes.delete(r"/v3/promotions/{promotion_id:\d+}", scope=SCOPE, cap=("promotion_delete", 40))
 async def delete_promotion(request: web.Request) -> web.Response:
     store = store_of(request)
     _drop_promotion(store, _promotion(store, int_param(request, "promotion_id"))["id"])
     return web.Response(status=204)
 
 
-@routes.delete("/v3/promotions", scope=SCOPE)
+@routes.delete("/v3/promotions", scope=SCOPE, cap=("promotions_delete", 40))
 async def delete_promotions(request: web.Request) -> web.Response:
     store = store_of(request)
     raw = request.query.get("id:in", "")
@@ -550,7 +550,7 @@ async def delete_promotions(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-@routes.get(r"/v3/promotions/{promotion_id:\d+}/codes", scope=SCOPE)
+@routes.get(r"/v3/promotions/{promotion_id:\d+}/codes", scope=SCOPE, cap=("codes_get", 10))
 async def list_promotion_codes(request: web.Request) -> web.Response:
     store = store_of(request)
     promo = _promotion(store, int_param(request, "promotion_id"))
@@ -563,7 +563,7 @@ async def list_promotion_codes(request: web.Request) -> web.Response:
     return v3_page(query, records, render=_render_code)
 
 
-@routes.post(r"/v3/promotions/{promotion_id:\d+}/codes", scope=SCOPE)
+@routes.post(r"/v3/promotions/{promotion_id:\d+}/codes", scope=SCOPE, cap=("codes_post", 40))
 async def create_promotion_code(request: web.Request) -> web.Response:
     store = store_of(request)
     promo = _promotion(store, int_param(request, "promotion_id"))
@@ -589,7 +589,11 @@ async def create_promotion_code(request: web.Request) -> web.Response:
     return json_response({"data": _render_code(rec), "meta": {}}, status=201)
 
 
-@routes.delete(r"/v3/promotions/{promotion_id:\d+}/codes/{code_id:\d+}", scope=SCOPE)
+@routes.delete(
+    r"/v3/promotions/{promotion_id:\d+}/codes/{code_id:\d+}",
+    scope=SCOPE,
+    cap=("code_delete", 40),
+)
 async def delete_promotion_code(request: web.Request) -> web.Response:
     store = store_of(request)
     promo = _promotion(store, int_param(request, "promotion_id"))

@@ -275,6 +275,7 @@ async def put_record(request: web.Request) -> web.Response:
 @routes.delete(
     r"/v3/pricelists/{price_list_id:\d+}/records/{variant_id:\d+}/{currency_code:[A-Za-z]{3}}",
     scope=SCOPE,
+    cap=("pricelist_record_delete", 25),
 )
 async def delete_record(request: web.Request) -> web.Response:
     store, price_list, variant_id, currency = _single_record(request)
@@ -538,7 +539,9 @@ async def create_assignments(request: web.Request) -> web.Response:
     return json_response({"data": [render_v3(r) for r in created], "meta": {}})
 
 
-@routes.put(r"/v3/pricelists/{price_list_id:\d+}/assignments", scope=SCOPE)
+@routes.put(
+    r"/v3/pricelists/{price_list_id:\d+}/assignments", scope=SCOPE, cap=("assignment_put", 25)
+)
 async def put_assignment(request: web.Request) -> web.Response:
     store = store_of(request)
     price_list = _price_list(store, int_param(request, "price_list_id"))
