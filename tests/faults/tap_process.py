@@ -64,6 +64,22 @@ class TapOutput:
         return self.stderr[-n:]
 
 
+OWN_ERRORS = ("tap_bigcommerce.", "target_bigcommerce.", "singer_sdk.exceptions.")
+
+
+def assert_own_error(stderr: str) -> None:
+    """A failed run ends in one of the connector's own errors (a one-line message), never in
+    an exception from deep inside (KeyError, TypeError, a library's internals...).
+
+    The SDK's exception hook logs the message on one ERROR line and then the traceback; the
+    traceback's last line names the exception class, which is what is checked here."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert lines, "no error output"
+    if any(line.startswith("Traceback") for line in lines):
+        last = lines[-1]
+        assert last.startswith(OWN_ERRORS), f"ended in a foreign exception: {last[:300]}"
+
+
 def catalog(config: dict[str, Any], streams: list[str]) -> dict[str, Any]:
     key = tuple(sorted(streams))
     if key not in _CATALOGS:

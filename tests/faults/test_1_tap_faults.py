@@ -17,7 +17,7 @@ from tests.faults.injector import Burst, FaultInjector
 from tests.faults.oauth import emulator_with_app, refresh_config, seed_token
 from tests.faults.results import Case
 from tests.faults.scenarios import BIG_STORE_ARGS, SPECS, STREAMS, tap_config
-from tests.faults.tap_process import TapOutput, run_tap
+from tests.faults.tap_process import TapOutput, assert_own_error, run_tap
 from tests.tap.canon import mismatches
 
 pytestmark = pytest.mark.faults
@@ -253,7 +253,7 @@ def test_401_without_refresh_fails_fast(
     assert f"store {store.store_hash!r} rejected the access token" in run.stderr, run.tail()
     if oauth:
         assert "oauth_verifier" in run.stderr and "tap-bigcommerce-auth login" in run.stderr
-    assert "Traceback" not in "\n".join(run.error_lines())
+    assert_own_error(run.stderr)
     check_bookmarks(run, stored)
     row.add(
         seconds_to_fail=round(run.seconds, 1),
