@@ -178,3 +178,24 @@ def test_time_ranges_in_parallel_miss_nothing_while_records_change(emulator: Emu
     # 60 customers, 10 a page: at most the pages, 3 probes, and one extra page per range
     # (range edges fall on shared seconds), plus the closing sweep.
     assert len(queries) <= 6 + 3 + 4 + 4 + 1, queries
+
+
+def test_paged_list_read_again_when_a_record_is_deleted_meanwhile(emulator: Emulator) -> None:
+    # Subscribers filter on date_modified but cannot sort on it: page numbers in id order.
+    subscribers = sorted(emulator.collection("subscribers"), key=lambda r: r["id"])
+    deleted = subscribers[1]["id"]
+    emulator.trigger(
+        {"op": "delete", "collection": "subscribers", "id": deleted},
+        after=2,
+        method="GET",
+        path="^/v3/customers/subscribers$",
+    )
+    since = max((e["seq"] for e in emulator.requests_log()), default=0)
+    run = run_tap(base_config(emulator, page_size=5, max_concurrency=1), streams=["subscribers"])
+    assert run.returncode == 0, run.stderr[-2000:]
+    remaining = {s["id"] for s in emulator.collection("subscribers")}
+    assert deleted not in remaining
+    assert remaining <= set(run.ids("subscribers"))
+    pages = -(-len(subscribers) // 5)
+    assert len(emulator.requests_log(since)) > pages  # the shifted list was read again
+    assert "reading it again" in run.stderr
