@@ -16,6 +16,7 @@ results handed back in order to the one thread that writes records.
 
 from __future__ import annotations
 
+import logging
 import math
 import queue
 import threading
@@ -29,6 +30,7 @@ from typing import Any, TypeVar
 from tap_bigcommerce.client.http import BigCommerceClient
 from tap_bigcommerce.streams.normalize import utc_iso
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 Record = dict[str, Any]
 Params = dict[str, Any]
@@ -113,19 +115,57 @@ class ListEndpoint:
         return value
 
 
+# Reads of one list before giving up when its size keeps changing under the reader.
+READ_ATTEMPTS = 3
+
+
+class SetChangedDuringRead(RuntimeError):
+    """A list kept gaining or losing records while its pages were read."""
+
+
 def offset_pages(
     endpoint: ListEndpoint, page_size: int, executor: Executor, depth: int
 ) -> Iterator[list[Record]]:
-    first = endpoint.fetch({"limit": page_size, "page": 1})
-    yield first.records
-    if first.total_pages is not None:
+    """Page-numbered pages; v3 lists are read again if their size changed meanwhile.
+
+    A record deleted from a page already read shifts every later page back by one, and
+    the record moving onto the read page would never be seen. Every v3 page reports the
+    list's total; if one differs from the first page's, the list is read again (records
+    already emitted come again, which a target's upsert absorbs).
+    """
+    for attempt in range(1, READ_ATTEMPTS + 1):
+        first = endpoint.fetch({"limit": page_size, "page": 1})
+        yield first.records
+        if first.total_pages is None:
+            yield from _sequential_pages(endpoint, page_size, first.records)
+            return
         tasks = [
-            (lambda p=p: endpoint.fetch({"limit": page_size, "page": p}).records)
+            (lambda p=p: endpoint.fetch({"limit": page_size, "page": p}))
             for p in range(2, first.total_pages + 1)
         ]
-        yield from ordered_prefetch(executor, tasks, depth)
-        return
-    page, records = 1, first.records
+        changed = False
+        for page in ordered_prefetch(executor, tasks, depth):
+            changed = changed or page.total != first.total
+            yield page.records
+        if not changed:
+            return
+        log.warning(
+            "%s: records were added or deleted while it was read; reading it again (%d/%d)",
+            endpoint.path,
+            attempt,
+            READ_ATTEMPTS,
+        )
+    raise SetChangedDuringRead(
+        f"{endpoint.path}: records kept being added or deleted while it was read "
+        f"({READ_ATTEMPTS} attempts); run the sync again"
+    )
+
+
+def _sequential_pages(
+    endpoint: ListEndpoint, page_size: int, records: list[Record]
+) -> Iterator[list[Record]]:
+    # v2 lists carry no count: one page at a time until a short page or a 204.
+    page = 1
     while len(records) >= page_size:
         page += 1
         records = endpoint.fetch({"limit": page_size, "page": page}).records
