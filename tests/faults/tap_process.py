@@ -64,7 +64,12 @@ class TapOutput:
         return self.stderr[-n:]
 
 
-OWN_ERRORS = ("tap_bigcommerce.", "target_bigcommerce.", "singer_sdk.exceptions.")
+OWN_ERRORS = (
+    "tap_bigcommerce.",
+    "target_bigcommerce.",
+    "singer_sdk.exceptions.",
+    "singer_sdk.singerlib.exceptions.",  # InvalidInputLine: a line that is no Singer message
+)
 
 
 def assert_own_error(stderr: str) -> None:

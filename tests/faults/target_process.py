@@ -34,8 +34,9 @@ class TargetRun:
 
 def run_target(
     config: dict[str, Any],
-    lines: list[dict[str, Any]],
+    lines: list[Any],
     *,
+    raw: bool = False,
     on_state: Callable[[dict[str, Any]], None] | None = None,
     kill_after_states: int | None = None,
     kill_delay_s: float = 0.0,
@@ -62,7 +63,9 @@ def run_target(
             def feed() -> None:
                 try:
                     for line in lines:
-                        stdin.write(json.dumps(line) + "\n")
+                        # ``raw``: strings are written as they are (garbage lines).
+                        text = line if raw and isinstance(line, str) else json.dumps(line)
+                        stdin.write(text + "\n")
                     stdin.close()
                 except (BrokenPipeError, ValueError, OSError):
                     pass  # killed, or it stopped reading: what it did read is what counts

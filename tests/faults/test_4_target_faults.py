@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.emulator_process import Emulator, running_emulator
+from tests.faults import ledger
 from tests.faults.injector import Burst, FaultInjector
 from tests.faults.results import Case
 from tests.faults.target_process import run_target
@@ -184,6 +185,7 @@ def test_target_under_faults_and_kill_9(
             totals["faults_fired"] += injector.fired()
         assert not injector.errors, injector.errors
         check.applied()
+        ledger.capture_file("target dead letters", dead_path)
         totals["rejected"] += len(data.bad)
         assert {s: len(store.collection(s)) for s in counts} == counts, "records were created"
     assert totals["kills"] >= RUNS // 2 - 1, totals

@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from tap_bigcommerce.auth.errors import SettingsFileError
+from tap_bigcommerce.auth.settings import AuthSettings
 from tap_bigcommerce.auth.settings_file import SettingsFile
 from tests.auth.oauth_helpers import CLIENT_ID, CLIENT_SECRET
 from tests.emulator_process import Emulator
@@ -221,9 +222,7 @@ def test_file_of_another_app_is_refused(
     row.runs = 2
 
 
-def _settings(app: Emulator, file: Path):  # type: ignore[no-untyped-def]
-    from tap_bigcommerce.auth.settings import AuthSettings
-
+def _settings(app: Emulator, file: Path) -> AuthSettings:
     return AuthSettings.from_config(refresh_config(app, file))
 
 
