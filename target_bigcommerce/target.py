@@ -17,6 +17,8 @@ from types import FrameType
 from typing import Any, ClassVar
 
 from singer_sdk import Target
+from singer_sdk.io_base import SingerReader
+from singer_sdk.singerlib.exceptions import InvalidInputLine
 from singer_sdk.sinks import Sink
 
 from tap_bigcommerce.client.errors import BigCommerceError
@@ -27,9 +29,23 @@ from target_bigcommerce.settings import CONFIG_SCHEMA, TargetSettings
 from target_bigcommerce.sinks import SINKS
 
 
+class _MessageReader(SingerReader):
+    @staticmethod
+    def assert_line_requires(line_dict: Any, requires: set[str]) -> None:
+        # A line (or its schema) that is JSON but not an object: a clear error, not a
+        # TypeError deep in the SDK's reader.
+        if not isinstance(line_dict, dict):
+            raise InvalidInputLine(
+                f"input is not a Singer message: expected a JSON object with "
+                f"{', '.join(sorted(requires))}, got {type(line_dict).__name__}"
+            )
+        SingerReader.assert_line_requires(line_dict, requires)
+
+
 class TargetBigCommerce(Target):
     name = "target-bigcommerce"
     config_jsonschema: ClassVar[dict[str, Any]] = CONFIG_SCHEMA
+    message_reader_class = _MessageReader
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
