@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any, ClassVar
 
+import msgspec
 from singer_sdk import Target
 from singer_sdk.io_base import SingerReader
 from singer_sdk.singerlib.exceptions import InvalidInputLine
@@ -27,6 +28,8 @@ from target_bigcommerce.errors import Terminated, UnknownStreamError
 from target_bigcommerce.report import RunReport
 from target_bigcommerce.settings import CONFIG_SCHEMA, TargetSettings
 from target_bigcommerce.sinks import SINKS
+
+_STATE_ENCODER = msgspec.json.Encoder(decimal_format="number")
 
 
 class _MessageReader(SingerReader):
@@ -88,6 +91,11 @@ class TargetBigCommerce(Target):
             super()._process_schema_message(message_dict)
 
     def _process_record_message(self, message_dict: dict) -> None:
+        if not isinstance(message_dict.get("record"), dict):
+            raise InvalidInputLine(
+                f"RECORD of stream {str(message_dict.get('stream'))[:80]!r}: "
+                "its record is not a JSON object"
+            )
         with self._run_guard():
             super()._process_record_message(message_dict)
 
@@ -142,7 +150,10 @@ class TargetBigCommerce(Target):
             self.logger.info("dry run: STATE not emitted")
             self._state_written = state
             return
-        super()._write_state_message(state)
+        # The SDK's reader parses STATE numbers as Decimal, which its json.dumps cannot
+        # write; msgspec writes them back as the same JSON numbers.
+        sys.stdout.write(_STATE_ENCODER.encode(state).decode() + "\n")
+        sys.stdout.flush()
         self._state_written = state
 
     # The shared HTTP client -------------------------------------------------------------
