@@ -78,6 +78,9 @@ class RateLimiter:
         # Bumped when the window rolls over here: answers to requests sent before that
         # describe the old window and must not reset the new one's estimate.
         self._epoch = 0
+        # False while the window is our own guess (after a 429 or a local rollover): the
+        # server's next answer then replaces it instead of being merged into it.
+        self._confirmed = True
         # Set once the server counts more requests than this process sent: another client
         # shares the quota, so the whole window is spread, not only its last part.
         self.shared = False
@@ -115,9 +118,10 @@ class RateLimiter:
                 self._window_s = parsed.window_s if parsed.window_s else self._window_s
                 # Requests still in flight may not be counted in this answer yet.
                 observed = parsed.left - self._in_flight
-                if self._left is None or self._rolled(now, parsed):
+                if self._left is None or not self._confirmed or self._rolled(now, parsed):
                     self._left = observed
                     self._reset_at = now + parsed.reset_s
+                    self._confirmed = True
                 else:
                     if observed < self._left - 1:
                         self.shared = True
@@ -128,20 +132,25 @@ class RateLimiter:
             self._cond.notify_all()
 
     def penalize(self, wait_s: float, *, stated: bool = False) -> None:
-        """A 429: nobody sends before ``wait_s`` has passed (or the known reset, if later).
+        """A 429: nobody sends before ``wait_s`` has passed.
 
-        ``stated``: the 429 itself said when to retry (X-Retry-After / Reset-Ms). That is
-        the server's window, so it replaces our guess of when the window ends, which may
-        be a whole window away after a local rollover.
+        ``stated``: the 429 itself said when to retry (the longer of X-Retry-After and
+        Reset-Ms). That is the server's newest word on the window, so the window ends then,
+        whatever reset was learned before; answers to requests sent before the 429 carry
+        older figures and are ignored (new epoch). Without a stated time, ``wait_s`` is a
+        back-off and nothing is known about the window: after it, one request goes alone
+        and its answer tells the rest.
         """
         with self._cond:
             now = self._clock()
             self._blocked_until = max(self._blocked_until, now + wait_s)
-            self._left = 0
+            self._epoch += 1
+            self._confirmed = False
             if stated:
+                self._left = 0
                 self._reset_at = self._blocked_until
             else:
-                self._reset_at = max(self._reset_at, self._blocked_until)
+                self._left = None
             self.shared = True  # a refusal we did not foresee: someone else spends too
             self._cond.notify_all()
 
@@ -161,8 +170,10 @@ class RateLimiter:
             # Nothing known yet: one request goes alone and its answer tells the rest.
             return 0.0 if self._in_flight == 0 else 1.0
         if now >= self._reset_at:
-            # The window rolled over; the next request starts a new one.
+            # The window rolled over; the next request starts a new one. When it started
+            # is a guess until the server's next answer says.
             self._epoch += 1
+            self._confirmed = False
             if self._quota is not None:
                 self._left = self._quota - self._in_flight
                 self._reset_at = now + (self._window_s or 0.0)

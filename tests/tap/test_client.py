@@ -146,3 +146,55 @@ def test_server_clock_comes_from_the_date_header(emulator: Emulator) -> None:
     local = datetime.now(UTC)
     # One second is taken off for the header's resolution: never ahead of the store.
     assert local - timedelta(seconds=3) <= server <= local
+
+
+def test_429_waits_what_it_states_not_the_window_learned_before(emulator: Emulator) -> None:
+    # The injected 429 comes back at once; the requests in flight with it answer 100 ms
+    # later with the window's older figures (reset ~3.8 s away). The 429 said 2 s, and
+    # that is what is waited.
+    emulator.control("POST", "/latency", json={"ms": 100, "jitter_ms": 0})
+    emulator.set_quota(1000, window_ms=4000)
+    client = make_client(emulator)
+    client.get_json(PATH)
+    emulator.fault("429", 1, path=PATH, retry_after_ms=1500)  # X-Retry-After: 2
+    since = _seq(emulator)
+    started = time.monotonic()
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: client.get_json(PATH), range(16)))
+    elapsed = time.monotonic() - started
+    assert all(isinstance(r, list) and r for r in results)
+    assert _statuses(emulator, since).count(429) == 1
+    # 2 s stated + about three rounds of 100 ms; waiting for the old reset takes 3.8 s+.
+    assert 1.95 <= elapsed < 3.3, elapsed
+
+
+def test_after_a_429_the_next_answer_sets_the_window(emulator: Emulator) -> None:
+    # After the stated wait the limiter starts a window of its own (4 s from then); the
+    # server's is older and resets ~0.5 s later. Its first answer must replace the guess,
+    # or the last requests of the server's window are spread over the guessed one.
+    emulator.control("POST", "/latency", json={"ms": 90, "jitter_ms": 0})
+    emulator.set_quota(20, window_ms=4000)
+    client = make_client(emulator)
+    started = time.monotonic()
+    for _ in range(16):  # ~1.5 s
+        client.get_json(PATH)
+    emulator.fault("429", 1, path=PATH, retry_after_ms=2000)  # spends no quota
+    since = _seq(emulator)
+    for _ in range(6):  # 4 left in the server's window, 2 in the next one
+        assert client.get_json(PATH)
+    elapsed = time.monotonic() - started
+    assert _statuses(emulator, since).count(429) == 1
+    # About 4.5 s; spreading over the guessed window (ending ~7.5 s) takes 9 s.
+    assert elapsed < 6.5, elapsed
+
+
+def test_429_without_headers_does_not_wait_for_the_learned_reset(emulator: Emulator) -> None:
+    emulator.set_quota(1000, window_ms=30_000)
+    client = make_client(emulator)
+    client.get_json(PATH)  # the limiter learns a reset ~30 s away
+    emulator.fault("429-no-headers", 1, path=PATH)
+    started = time.monotonic()
+    assert client.get_json(PATH)
+    assert client.get_json(PATH)
+    # A back-off (0.05 s factor here), then one probe: not the rest of the 30 s window.
+    assert time.monotonic() - started < 5.0
