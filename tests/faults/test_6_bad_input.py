@@ -139,8 +139,8 @@ def test_connection_strings(reliability: Callable[..., Case], tally: Tally) -> N
         "connection strings (hypothesis)",
         faults="strings of known and random names, bare/quoted/unclosed values, stray "
         "separators (300 examples)",
-        checked="parsed, or a one-line error of the connector's own naming the property; a "
-        "value (the client secret among them) never in the message",
+        checked="parsed, or a one-line error of the connector's own; a value (the client "
+        "secret among them) never in the message",
     )
 
     @settings(max_examples=300, deadline=2000)
