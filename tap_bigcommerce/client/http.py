@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_EXPECT: tuple[int, ...] = (200, 201, 204, 207)
 RETRY_AFTER = "X-Retry-After"
+# A store-level endpoint every store answers: a 404 there means the store does not exist.
+STORE_PROBE_PATH = "/v2/time"
 _JSON_DECODER = msgspec.json.Decoder()
 
 
@@ -157,8 +159,9 @@ class BigCommerceClient:
         params: Mapping[str, Any] | None,
         json: Any,
         expect: Collection[int],
+        probing: bool = False,
     ) -> tuple[requests.Response, Any]:
-        state = {"reauthenticated": False, "attempt": 0}
+        state = {"reauthenticated": False, "attempt": 0, "probing": probing}
 
         def give_up(details: Any) -> None:
             exc = details.get("exception")
@@ -245,15 +248,16 @@ class BigCommerceClient:
                 f"BigCommerce store {self.store_hash!r} rejected the access token "
                 f"(401 Unauthorized on {method} {path})"
             )
-        if (
-            status == 404
-            and not self._store_seen
-            and (_says_store_not_found(body_bytes) or (method == "GET" and _is_list_path(path)))
-        ):
-            raise ConfigError(
-                f"store_hash: no store {self.store_hash!r} at {self.api_url} "
-                "(the first request answered 404)"
-            )
+        if status == 404 and not self._store_seen:
+            # A 404 before the store has answered anything may be an unknown store, or
+            # only a missing resource (a price list that does not exist): the store-level
+            # endpoint tells them apart.
+            if state["probing"]:
+                raise ConfigError(
+                    f"store_hash: no store {self.store_hash!r} at {self.api_url} "
+                    f"(404 on {STORE_PROBE_PATH})"
+                )
+            self._confirm_store()
         if status == 403:
             raise ScopeError(
                 f"The access token for store {self.store_hash!r} lacks the scope "
@@ -271,6 +275,13 @@ class BigCommerceClient:
             return response, _JSON_DECODER.decode(body_bytes)
         except msgspec.DecodeError as exc:
             raise _Retry(f"malformed JSON body ({_short(exc)})", self._backoff_s(attempt)) from exc
+
+    def _confirm_store(self) -> None:
+        """Raise ``ConfigError`` if the store does not answer its store-level endpoint."""
+        try:
+            self._send("GET", STORE_PROBE_PATH, params=None, json=None, expect=(200,), probing=True)
+        except (ScopeError, ApiError):
+            pass  # it answered (a scope the token lacks, another thread saw it first): it exists
 
 
 def _short(exc: BaseException) -> str:
@@ -307,17 +318,6 @@ def _error_parts(body: bytes) -> tuple[str, Any, Any]:
         title = first.get("title") or first.get("message") or ""
         return str(title), first.get("errors") or first.get("details"), decoded
     return body[:200].decode("utf-8", "replace"), None, decoded
-
-
-def _says_store_not_found(body: bytes) -> bool:
-    title, _, _ = _error_parts(body)
-    return "store" in title.lower() and "not found" in title.lower()
-
-
-def _is_list_path(path: str) -> bool:
-    # A list endpoint always exists, so a 404 there can only mean the store does not.
-    last = path.rstrip("/").rsplit("/", 1)[-1]
-    return bool(last) and not last.isdigit() and "{" not in last
 
 
 def _scope_from(body: bytes) -> str | None:

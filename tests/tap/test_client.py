@@ -9,6 +9,7 @@ import pytest
 
 from tap_bigcommerce.auth.base import StaticTokenAuthenticator
 from tap_bigcommerce.client import (
+    ApiError,
     AuthError,
     BigCommerceClient,
     ConfigError,
@@ -198,3 +199,24 @@ def test_429_without_headers_does_not_wait_for_the_learned_reset(emulator: Emula
     assert client.get_json(PATH)
     # A back-off (0.05 s factor here), then one probe: not the rest of the 30 s window.
     assert time.monotonic() - started < 5.0
+
+
+def test_a_missing_resource_on_the_first_request_is_not_an_unknown_store(
+    emulator: Emulator,
+) -> None:
+    client = make_client(emulator)
+    missing = "/v3/pricelists/987654/records"
+    since = _seq(emulator)
+    with pytest.raises(ApiError) as err:
+        client.get_json(missing)
+    assert err.value.status == 404 and not isinstance(err.value, ConfigError)
+    assert missing in str(err.value)
+    # One store-level request confirmed the store exists; later 404s need no check.
+    assert [e["path"].split(emulator.store_hash, 1)[-1] for e in emulator.requests_log(since)] == [
+        missing,
+        "/v2/time",
+    ]
+    with pytest.raises(ApiError):
+        client.get_json(missing)
+    assert len(emulator.requests_log(since)) == 3
+    assert client.get_json(PATH)
