@@ -127,6 +127,21 @@ SHIP_METHODS = (
     ("Express", Decimal("24.90")),
 )
 CARRIERS = (("ups", "UPS"), ("usps", "USPS"), ("fedex", "FedEx"), ("auspost", "Australia Post"))
+# The fields of an order address (billing or shipping), in the real API's order.
+ADDRESS_KEYS = (
+    "first_name",
+    "last_name",
+    "company",
+    "street_1",
+    "street_2",
+    "city",
+    "state",
+    "zip",
+    "country",
+    "country_iso2",
+    "phone",
+    "email",
+)
 
 ORDER_DEFAULTS: dict[str, Any] = {
     "cart_id": "",
@@ -502,23 +517,7 @@ def build_order(
     sa = {
         "id": ship_id,
         "order_id": oid,
-        **{
-            k: billing[k]
-            for k in (
-                "first_name",
-                "last_name",
-                "company",
-                "street_1",
-                "street_2",
-                "city",
-                "state",
-                "zip",
-                "country",
-                "country_iso2",
-                "phone",
-                "email",
-            )
-        },
+        **{k: billing[k] for k in ADDRESS_KEYS},
         "items_total": qty_total,
         "items_shipped": qty_total if status_id in SHIPPED else 0,
         "shipping_method": method_name,
@@ -603,23 +602,7 @@ def build_order(
                 "comments": "",
                 # Shared with the order: records are replaced on change, never edited in place.
                 "billing_address": billing,
-                "shipping_address": {
-                    k: sa[k]
-                    for k in (
-                        "first_name",
-                        "last_name",
-                        "company",
-                        "street_1",
-                        "street_2",
-                        "city",
-                        "state",
-                        "zip",
-                        "country",
-                        "country_iso2",
-                        "phone",
-                        "email",
-                    )
-                },
+                "shipping_address": {k: sa[k] for k in ADDRESS_KEYS},
                 "items": [
                     {
                         "order_product_id": p["id"],

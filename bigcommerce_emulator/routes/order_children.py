@@ -11,11 +11,11 @@ from aiohttp import web
 
 from bigcommerce_emulator.errors import ApiError
 from bigcommerce_emulator.filters import parse_bool, parse_date, parse_int
+from bigcommerce_emulator.generator.orders import ADDRESS_KEYS
 from bigcommerce_emulator.paging import json_response, v2_count, v2_page
 from bigcommerce_emulator.render import render_v2
 from bigcommerce_emulator.routes.batch_bodies import object_body
 from bigcommerce_emulator.routes.order_view import (
-    ADDRESS_KEYS,
     consignments,
     render_fee,
     render_product,

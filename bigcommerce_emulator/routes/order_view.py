@@ -17,20 +17,6 @@ from bigcommerce_emulator.generator.orders import (
 from bigcommerce_emulator.render import render_v2, render_v3
 from bigcommerce_emulator.store import Record, Store
 
-ADDRESS_KEYS = (
-    "first_name",
-    "last_name",
-    "company",
-    "street_1",
-    "street_2",
-    "city",
-    "state",
-    "zip",
-    "country",
-    "country_iso2",
-    "phone",
-    "email",
-)
 # Fields of a line item, in the real API's order; the item schema allows no others.
 PRODUCT_KEYS = (
     "id",

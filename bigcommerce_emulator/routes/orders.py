@@ -19,6 +19,7 @@ from aiohttp import web
 from bigcommerce_emulator.errors import ApiError
 from bigcommerce_emulator.filters import parse_bool, parse_date, parse_decimal, parse_int
 from bigcommerce_emulator.generator.orders import (
+    ADDRESS_KEYS,
     STATUS_NAMES,
     build_order,
     collections,
@@ -26,7 +27,7 @@ from bigcommerce_emulator.generator.orders import (
 from bigcommerce_emulator.paging import json_response, v2_page
 from bigcommerce_emulator.render import render_v2
 from bigcommerce_emulator.routes.batch_bodies import object_body, str_list
-from bigcommerce_emulator.routes.order_view import ADDRESS_KEYS, render_order
+from bigcommerce_emulator.routes.order_view import render_order
 from bigcommerce_emulator.routing import Routes, int_param, query_of, store_of
 from bigcommerce_emulator.store import Record, Store, now
 
