@@ -70,6 +70,35 @@ def _get(store: Store, name: str, record_id: int) -> Record:
     return rec
 
 
+# Given the store, the request body and the record being changed, the fields to write.
+ChangesOf = Callable[[Store, Any, Record], dict[str, Any]]
+
+
+async def _update_one(
+    request: web.Request, name: str, id_param: str, changes_of: ChangesOf
+) -> web.Response:
+    """PUT on one v2 record: 404 if it is missing, else the record as changed."""
+    store = store_of(request)
+    rec = _get(store, name, int_param(request, id_param))
+    changes = changes_of(store, await request.json(), rec)
+    return json_response(render_v2(store.collection(name).update(rec["id"], changes)))
+
+
+def _delete_one(request: web.Request, name: str, id_param: str) -> web.Response:
+    """DELETE on one v2 record: 404 if it is missing, else 204."""
+    store = store_of(request)
+    store.collection(name).delete(_get(store, name, int_param(request, id_param))["id"])
+    return web.Response(status=204)
+
+
+def _delete_all(request: web.Request, name: str) -> web.Response:
+    """DELETE on a whole v2 collection, which always answers 204."""
+    col = store_of(request).collection(name)
+    for rid in [r["id"] for r in col]:
+        col.delete(rid)
+    return web.Response(status=204)
+
+
 # Coupons ------------------------------------------------------------------------------------
 
 COUPON_FILTERS: dict[str, filters.Parser] = {
@@ -151,19 +180,12 @@ async def create_coupon(request: web.Request) -> web.Response:
 
 @routes.put(r"/v2/coupons/{coupon_id:\d+}", scope=SCOPE)
 async def update_coupon(request: web.Request) -> web.Response:
-    store = store_of(request)
-    rec = _get(store, "coupons", int_param(request, "coupon_id"))
-    changes = _coupon_changes(store, await request.json(), rec)
-    return json_response(render_v2(store.collection("coupons").update(rec["id"], changes)))
+    return await _update_one(request, "coupons", "coupon_id", _coupon_changes)
 
 
 @routes.delete(r"/v2/coupons/{coupon_id:\d+}", scope=SCOPE)
 async def delete_coupon(request: web.Request) -> web.Response:
-    store = store_of(request)
-    store.collection("coupons").delete(
-        _get(store, "coupons", int_param(request, "coupon_id"))["id"]
-    )
-    return web.Response(status=204)
+    return _delete_one(request, "coupons", "coupon_id")
 
 
 @routes.delete("/v2/coupons", scope=SCOPE)
@@ -258,27 +280,17 @@ async def create_gift_certificate(request: web.Request) -> web.Response:
 
 @routes.put(r"/v2/gift_certificates/{certificate_id:\d+}", scope=SCOPE)
 async def update_gift_certificate(request: web.Request) -> web.Response:
-    store = store_of(request)
-    rec = _get(store, "gift_certificates", int_param(request, "certificate_id"))
-    changes = _certificate_changes(store, await request.json(), rec)
-    rec = store.collection("gift_certificates").update(rec["id"], changes)
-    return json_response(render_v2(rec))
+    return await _update_one(request, "gift_certificates", "certificate_id", _certificate_changes)
 
 
 @routes.delete(r"/v2/gift_certificates/{certificate_id:\d+}", scope=SCOPE)
 async def delete_gift_certificate(request: web.Request) -> web.Response:
-    store = store_of(request)
-    rec = _get(store, "gift_certificates", int_param(request, "certificate_id"))
-    store.collection("gift_certificates").delete(rec["id"])
-    return web.Response(status=204)
+    return _delete_one(request, "gift_certificates", "certificate_id")
 
 
 @routes.delete("/v2/gift_certificates", scope=SCOPE)
 async def delete_gift_certificates(request: web.Request) -> web.Response:
-    col = store_of(request).collection("gift_certificates")
-    for rid in [r["id"] for r in col]:
-        col.delete(rid)
-    return web.Response(status=204)
+    return _delete_all(request, "gift_certificates")
 
 
 # Banners ------------------------------------------------------------------------------------
@@ -347,27 +359,19 @@ async def create_banner(request: web.Request) -> web.Response:
 
 @routes.put(r"/v2/banners/{banner_id:\d+}", scope=SCOPE)
 async def update_banner(request: web.Request) -> web.Response:
-    store = store_of(request)
-    rec = _get(store, "banners", int_param(request, "banner_id"))
-    changes = _banner_changes(await request.json(), False)
-    return json_response(render_v2(store.collection("banners").update(rec["id"], changes)))
+    return await _update_one(
+        request, "banners", "banner_id", lambda _store, body, _rec: _banner_changes(body, False)
+    )
 
 
 @routes.delete(r"/v2/banners/{banner_id:\d+}", scope=SCOPE)
 async def delete_banner(request: web.Request) -> web.Response:
-    store = store_of(request)
-    store.collection("banners").delete(
-        _get(store, "banners", int_param(request, "banner_id"))["id"]
-    )
-    return web.Response(status=204)
+    return _delete_one(request, "banners", "banner_id")
 
 
 @routes.delete("/v2/banners", scope=SCOPE)
 async def delete_banners(request: web.Request) -> web.Response:
-    col = store_of(request).collection("banners")
-    for rid in [r["id"] for r in col]:
-        col.delete(rid)
-    return web.Response(status=204)
+    return _delete_all(request, "banners")
 
 
 # Promotions ---------------------------------------------------------------------------------
