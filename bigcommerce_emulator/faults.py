@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bigcommerce_emulator.request_match import compile_path, request_matches
+
 KINDS = (
     "500",
     "502",
@@ -40,9 +42,7 @@ class Fault:
             return False
         if self.store_hash and self.store_hash != store_hash:
             return False
-        if self.method and self.method.upper() != method:
-            return False
-        return not (self.path and not self.path.search(path))
+        return request_matches(self.method, self.path, method, path)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,11 +65,7 @@ def from_json(body: dict[str, Any]) -> Fault:
     count = int(body.get("count", 1))
     if count < 1:
         raise ValueError("count must be at least 1")
-    path = body.get("path")
-    try:
-        pattern = re.compile(path) if path else None
-    except re.error as exc:
-        raise ValueError(f"path is not a valid regular expression: {exc}") from exc
+    pattern = compile_path(body.get("path"))
     return Fault(
         kind=kind,
         count=count,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bigcommerce_emulator import merchant
 from bigcommerce_emulator.render import render_v3
+from bigcommerce_emulator.request_match import compile_path, request_matches
 from bigcommerce_emulator.store import Store
 
 if TYPE_CHECKING:
@@ -39,9 +40,7 @@ class Trigger:
     def matches(self, store_hash: str, method: str, path: str) -> bool:
         if self.fired or store_hash != self.store_hash:
             return False
-        if self.method and self.method.upper() != method:
-            return False
-        return not (self.path and not self.path.search(path))
+        return request_matches(self.method, self.path, method, path)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,11 +71,10 @@ def from_json(body: dict[str, Any], stores: dict[str, Store]) -> Trigger:
     after = int(body.get("after", 1))
     if after < 1:
         raise merchant.ChangeError("after must be at least 1")
-    path = body.get("path")
     try:
-        pattern = re.compile(path) if path else None
-    except re.error as exc:
-        raise merchant.ChangeError(f"path is not a valid regular expression: {exc}") from exc
+        pattern = compile_path(body.get("path"))
+    except ValueError as exc:
+        raise merchant.ChangeError(str(exc)) from exc
     return Trigger(
         store_hash=str(store_hash),
         after=after,
