@@ -26,6 +26,7 @@ from bigcommerce_emulator.routes.catalog_common import (
     no_content,
     object_body,
     product_or_404,
+    product_path,
     renderer,
     touch_product,
     validate,
@@ -233,17 +234,13 @@ def _register(child: Child) -> None:
     one = base + r"/{child_id:\d+}"
 
     async def list_(request: web.Request) -> web.Response:
-        store = store_of(request)
-        pid = int_param(request, "product_id")
-        product_or_404(store, pid)
+        store, pid = product_path(request)
         query = query_of(request)
         rows = collection(store, child.collection).where("product_id", pid)
         return v3_page(query, rows, render=renderer(query, child.drop))
 
     async def get_(request: web.Request) -> web.Response:
-        store = store_of(request)
-        pid = int_param(request, "product_id")
-        product_or_404(store, pid)
+        store, pid = product_path(request)
         rec = _child_or_404(store, child, pid, int_param(request, "child_id"))
         return data(renderer(query_of(request), child.drop)(rec))
 
@@ -263,9 +260,7 @@ def _register(child: Child) -> None:
         return data(renderer({}, child.drop)(rec))
 
     async def delete_(request: web.Request) -> web.Response:
-        store = store_of(request)
-        pid = int_param(request, "product_id")
-        product_or_404(store, pid)
+        store, pid = product_path(request)
         rec = _child_or_404(store, child, pid, int_param(request, "child_id"))
         collection(store, child.collection).delete(rec["id"])
         touch_product(store, pid)

@@ -23,7 +23,7 @@ from bigcommerce_emulator.filters import parse_date
 from bigcommerce_emulator.generator.catalog_model import collection, refresh_variant
 from bigcommerce_emulator.paging import json_response
 from bigcommerce_emulator.render import render_v3
-from bigcommerce_emulator.routing import store_of
+from bigcommerce_emulator.routing import int_param, store_of
 from bigcommerce_emulator.store import Collection, Record, Store, now
 
 # Field kinds: how a write body's value is checked and stored.
@@ -206,6 +206,14 @@ def renderer(query: Mapping[str, str], drop: Iterable[str] = ()) -> Callable[[Re
 
 def product_or_404(store: Store, product_id: int) -> Record:
     return get_or_404(collection(store, "products"), product_id, "product")
+
+
+def product_path(request: web.Request) -> tuple[Store, int]:
+    """The store and the path's ``product_id``, answering 404 if there is no such product."""
+    store = store_of(request)
+    pid = int_param(request, "product_id")
+    product_or_404(store, pid)
+    return store, pid
 
 
 def touch_product(store: Store, product_id: int) -> None:

@@ -26,6 +26,7 @@ from bigcommerce_emulator.routes.catalog_common import (
     no_content,
     object_body,
     product_or_404,
+    product_path,
     renderer,
     select_fields,
     touch_product,
@@ -155,17 +156,13 @@ def _register(kind: OptionKind) -> None:
     value = values + r"/{value_id:\d+}"
 
     async def list_(request: web.Request) -> web.Response:
-        store = store_of(request)
-        pid = int_param(request, "product_id")
-        product_or_404(store, pid)
+        store, pid = product_path(request)
         query = query_of(request)
         rows = collection(store, kind.collection).where("product_id", pid)
         return v3_page(query, rows, render=renderer(query))
 
     async def get_(request: web.Request) -> web.Response:
-        store = store_of(request)
-        pid = int_param(request, "product_id")
-        product_or_404(store, pid)
+        store, pid = product_path(request)
         rec = _option_or_404(store, kind, pid, int_param(request, "option_id"))
         return data(renderer(query_of(request))(rec))
 
@@ -207,9 +204,7 @@ def _register(kind: OptionKind) -> None:
         return data(renderer({})(current))
 
     async def delete_(request: web.Request) -> web.Response:
-        store = store_of(request)
-        pid = int_param(request, "product_id")
-        product_or_404(store, pid)
+        store, pid = product_path(request)
         rec = _option_or_404(store, kind, pid, int_param(request, "option_id"))
         collection(store, kind.collection).delete(rec["id"])
         if not kind.modifier:
@@ -222,9 +217,7 @@ def _register(kind: OptionKind) -> None:
         return no_content()
 
     async def list_values(request: web.Request) -> web.Response:
-        store = store_of(request)
-        pid = int_param(request, "product_id")
-        product_or_404(store, pid)
+        store, pid = product_path(request)
         rec = _option_or_404(store, kind, pid, int_param(request, "option_id"))
         query = query_of(request)
         return v3_page(query, rec["option_values"], render=_render_value(query))
@@ -236,17 +229,13 @@ def _register(kind: OptionKind) -> None:
         return v
 
     async def get_value(request: web.Request) -> web.Response:
-        store = store_of(request)
-        pid = int_param(request, "product_id")
-        product_or_404(store, pid)
+        store, pid = product_path(request)
         rec = _option_or_404(store, kind, pid, int_param(request, "option_id"))
         v = _value_or_404(rec, int_param(request, "value_id"))
         return data(_render_value(query_of(request))(v))
 
     async def create_value(request: web.Request) -> web.Response:
-        store = store_of(request)
-        pid = int_param(request, "product_id")
-        product_or_404(store, pid)
+        store, pid = product_path(request)
         rec = _option_or_404(store, kind, pid, int_param(request, "option_id"))
         v = _value(store, kind, rec["id"], await object_body(request), None)
         rec["option_values"].append(v)
@@ -254,9 +243,7 @@ def _register(kind: OptionKind) -> None:
         return data(_render_value({})(v))
 
     async def update_value(request: web.Request) -> web.Response:
-        store = store_of(request)
-        pid = int_param(request, "product_id")
-        product_or_404(store, pid)
+        store, pid = product_path(request)
         rec = _option_or_404(store, kind, pid, int_param(request, "option_id"))
         current = _value_or_404(rec, int_param(request, "value_id"))
         v = _value(store, kind, rec["id"], await object_body(request), current)
@@ -269,9 +256,7 @@ def _register(kind: OptionKind) -> None:
         return data(_render_value({})(v))
 
     async def delete_value(request: web.Request) -> web.Response:
-        store = store_of(request)
-        pid = int_param(request, "product_id")
-        product_or_404(store, pid)
+        store, pid = product_path(request)
         rec = _option_or_404(store, kind, pid, int_param(request, "option_id"))
         value_id = int_param(request, "value_id")
         rec["option_values"] = [v for v in rec["option_values"] if v["id"] != value_id]

@@ -42,6 +42,7 @@ from bigcommerce_emulator.routes.catalog_common import (
     no_content,
     object_body,
     product_or_404,
+    product_path,
     refresh_variants,
     validate,
 )
@@ -295,9 +296,7 @@ def create_product(store: Store, fields: dict[str, Any], body: dict[str, Any]) -
 
 @routes.put(r"/v3/catalog/products/{product_id:\d+}", scope=SCOPE)
 async def update_one(request: web.Request) -> web.Response:
-    store = store_of(request)
-    pid = int_param(request, "product_id")
-    product_or_404(store, pid)
+    store, pid = product_path(request)
     body = await object_body(request)
     status, fields, errors = _check_product(store, body, pid, {"name": set(), "sku": set()})
     if errors:

@@ -34,6 +34,7 @@ from bigcommerce_emulator.routes.catalog_common import (
     no_content,
     object_body,
     product_or_404,
+    product_path,
     renderer,
     touch_product,
     validate,
@@ -244,9 +245,7 @@ P = r"/v3/catalog/products/{product_id:\d+}/variants"
 
 @routes.get(P, scope=SCOPE)
 async def list_for_product(request: web.Request) -> web.Response:
-    store = store_of(request)
-    pid = int_param(request, "product_id")
-    product_or_404(store, pid)
+    store, pid = product_path(request)
     query = query_of(request)
     rows = collection(store, "product_variants").where("product_id", pid)
     return v3_page(query, rows, render=renderer(query))
