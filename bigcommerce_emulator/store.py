@@ -106,6 +106,11 @@ class Collection:
             self._index_remove(rec)
         return rec
 
+    def delete_where(self, field_name: str, value: Any) -> None:
+        """Delete the records whose ``field_name`` equals ``value``."""
+        for rec in self.where(field_name, value):
+            self.delete(rec["id"])
+
     def where(self, field_name: str, value: Any) -> list[Record]:
         """Records whose ``field_name`` equals ``value``, in id order (indexed fields are fast)."""
         index = self._indexes.get(field_name)

@@ -409,9 +409,7 @@ def delete_product(store: Store, product_id: int) -> None:
         "product_videos",
         "product_reviews",
     ):
-        children = collection(store, name)
-        for rec in children.where("product_id", product_id):
-            children.delete(rec["id"])
+        collection(store, name).delete_where("product_id", product_id)
 
 
 @routes.delete(r"/v3/catalog/products/{product_id:\d+}", scope=SCOPE)

@@ -258,8 +258,7 @@ async def update_site(request: web.Request) -> web.Response:
 async def delete_site(request: web.Request) -> web.Response:
     store = store_of(request)
     rec = _site(request)
-    for route in store.collection("site_routes").where("site_id", rec["id"]):
-        store.collection("site_routes").delete(route["id"])
+    store.collection("site_routes").delete_where("site_id", rec["id"])
     store.collection("sites").delete(rec["id"])
     return web.Response(status=204)
 

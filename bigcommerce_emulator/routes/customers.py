@@ -445,9 +445,7 @@ async def delete_customers(request: web.Request) -> web.Response:
         if store.collection("customers").delete(cid) is None:
             continue
         for child in ("customer_addresses", "customer_attribute_values"):
-            col = store.collection(child)
-            for r in col.where("customer_id", cid):
-                col.delete(r["id"])
+            store.collection(child).delete_where("customer_id", cid)
     request["items"] = len(ids or [])
     return web.Response(status=204)
 
@@ -623,8 +621,7 @@ async def delete_attributes(request: web.Request) -> web.Response:
     values = store.collection("customer_attribute_values")
     for aid in ids:
         if store.collection("customer_attributes").delete(aid) is not None:
-            for v in values.where("attribute_id", aid):
-                values.delete(v["id"])
+            values.delete_where("attribute_id", aid)
     request["items"] = len(ids)
     return web.Response(status=204)
 

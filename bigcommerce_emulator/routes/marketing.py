@@ -528,9 +528,7 @@ async def update_promotion(request: web.Request) -> web.Response:
 
 
 def _drop_promotion(store: Store, promotion_id: int) -> None:
-    codes = store.collection("promotion_codes")
-    for code in codes.where("promotion_id", promotion_id):
-        codes.delete(code["id"])
+    store.collection("promotion_codes").delete_where("promotion_id", promotion_id)
     store.collection("promotions").delete(promotion_id)
 
 

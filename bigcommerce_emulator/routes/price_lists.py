@@ -143,9 +143,7 @@ async def update_price_list(request: web.Request) -> web.Response:
 
 def _drop_price_list(store: Store, price_list_id: int) -> None:
     for name in ("price_list_records", "price_list_assignments"):
-        col = store.collection(name)
-        for rec in col.where("price_list_id", price_list_id):
-            col.delete(rec["id"])
+        store.collection(name).delete_where("price_list_id", price_list_id)
     store.collection("price_lists").delete(price_list_id)
 
 
@@ -279,9 +277,8 @@ async def put_record(request: web.Request) -> web.Response:
 )
 async def delete_record(request: web.Request) -> web.Response:
     store, price_list, variant_id, currency = _single_record(request)
-    col = store.collection("price_list_records")
-    for rec in col.where("_key", record_key(price_list["id"], variant_id, currency)):
-        col.delete(rec["id"])
+    key = record_key(price_list["id"], variant_id, currency)
+    store.collection("price_list_records").delete_where("_key", key)
     return web.Response(status=204)
 
 
