@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from aiohttp import web
 
@@ -74,6 +74,38 @@ def sizes_from(body: dict[str, Any], default: Sizes | None = None) -> Sizes:
         variants_per_product=int(body.get("variants_per_product", base.variants_per_product)),
         items_per_order=int(body.get("items_per_order", base.items_per_order)),
     )
+
+
+class _Armed(Protocol):
+    def to_json(self) -> dict[str, Any]: ...
+
+
+ArmedT = TypeVar("ArmedT", bound=_Armed)
+
+
+def _register_armed(
+    r: web.RouteTableDef,
+    path: str,
+    armed: list[ArmedT],
+    parse: Callable[[dict[str, Any]], ArmedT],
+) -> None:
+    """Faults and triggers alike: POST arms one, GET lists them, DELETE clears them all."""
+
+    @r.post(PREFIX + path)
+    @_guarded
+    async def add(request: web.Request) -> web.Response:
+        item = parse(await _body(request))
+        armed.append(item)
+        return _json(item.to_json(), 201)
+
+    @r.get(PREFIX + path)
+    async def list_all(request: web.Request) -> web.Response:
+        return _json([item.to_json() for item in armed])
+
+    @r.delete(PREFIX + path)
+    async def clear(request: web.Request) -> web.Response:
+        armed.clear()
+        return _json({"ok": True})
 
 
 def register(app: web.Application, state: EmulatorState) -> None:
@@ -244,37 +276,8 @@ def register(app: web.Application, state: EmulatorState) -> None:
         return _json(factories.registered())
 
     # Faults and triggers ---------------------------------------------------------------------
-    @r.post(PREFIX + "/faults")
-    @_guarded
-    async def add_fault(request: web.Request) -> web.Response:
-        fault = faults_mod.from_json(await _body(request))
-        state.faults.append(fault)
-        return _json(fault.to_json(), 201)
-
-    @r.get(PREFIX + "/faults")
-    async def list_faults(request: web.Request) -> web.Response:
-        return _json([f.to_json() for f in state.faults])
-
-    @r.delete(PREFIX + "/faults")
-    async def clear_faults(request: web.Request) -> web.Response:
-        state.faults.clear()
-        return _json({"ok": True})
-
-    @r.post(PREFIX + "/triggers")
-    @_guarded
-    async def add_trigger(request: web.Request) -> web.Response:
-        trig = triggers.from_json(await _body(request), state.stores)
-        state.triggers.append(trig)
-        return _json(trig.to_json(), 201)
-
-    @r.get(PREFIX + "/triggers")
-    async def list_triggers(request: web.Request) -> web.Response:
-        return _json([t.to_json() for t in state.triggers])
-
-    @r.delete(PREFIX + "/triggers")
-    async def clear_triggers(request: web.Request) -> web.Response:
-        state.triggers.clear()
-        return _json({"ok": True})
+    _register_armed(r, "/faults", state.faults, faults_mod.from_json)
+    _register_armed(r, "/triggers", state.triggers, lambda b: triggers.from_json(b, state.stores))
 
     # Counts and the request log ---------------------------------------------------------------
     @r.get(PREFIX + "/stats")
