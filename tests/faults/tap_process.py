@@ -78,7 +78,8 @@ def assert_own_error(stderr: str) -> None:
 
     The SDK's exception hook logs the message on one ERROR line and then the traceback; the
     traceback's last line names the exception class, which is what is checked here."""
-    lines = [line for line in stderr.splitlines() if line.strip()]
+    # split("\n"), not splitlines(): a message may quote input holding \x1c, \x85, ...
+    lines = [line for line in stderr.split("\n") if line.strip()]
     assert lines, "no error output"
     if any(line.startswith("Traceback") for line in lines):
         last = lines[-1]
@@ -140,7 +141,7 @@ def run_tap(
                 if proc.poll() is None:
                     proc.kill()
                     proc.wait(timeout=30)
-        stderr = err_path.read_text(errors="replace")
+        stderr = err_path.read_bytes().decode("utf-8", "replace")
     seconds = time.monotonic() - started
     if not killed and proc.returncode == -9:
         raise AssertionError(f"{label}: the tap ran past its {timeout:.0f}s limit")

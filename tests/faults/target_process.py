@@ -109,7 +109,7 @@ def run_target(
                 proc.wait(timeout=30)
                 writer.join(timeout=10)
         run.returncode = proc.returncode
-        run.stderr = err_path.read_text(errors="replace")
+        run.stderr = err_path.read_bytes().decode("utf-8", "replace")
         run.seconds = time.monotonic() - started
     ledger.capture(f"{label} stderr", run.stderr)
     ledger.capture(f"{label} STATE", "\n".join(json.dumps(s) for s in run.states))
