@@ -127,6 +127,18 @@ SHIP_METHODS = (
     ("Express", Decimal("24.90")),
 )
 CARRIERS = (("ups", "UPS"), ("usps", "USPS"), ("fedex", "FedEx"), ("auspost", "Australia Post"))
+# The collections of an order's children, each record holding its ``order_id``.
+ORDER_CHILDREN = (
+    "order_products",
+    "order_shipping_addresses",
+    "order_coupons",
+    "order_shipments",
+    "order_taxes",
+    "order_fees",
+    "order_messages",
+    "order_transactions",
+    "refunds",
+)
 # The fields of an order address (billing or shipping), in the real API's order.
 ADDRESS_KEYS = (
     "first_name",
@@ -260,17 +272,7 @@ def money(x: Decimal) -> Decimal:
 def collections(store: Store) -> None:
     store.collection("order_statuses")
     store.collection("orders", index_on=("customer_id", "status_id"))
-    for name in (
-        "order_products",
-        "order_shipping_addresses",
-        "order_coupons",
-        "order_shipments",
-        "order_taxes",
-        "order_fees",
-        "order_messages",
-        "order_transactions",
-        "refunds",
-    ):
+    for name in ORDER_CHILDREN:
         store.collection(name, index_on=("order_id",))
 
 
@@ -413,20 +415,7 @@ def build_order(
         billing = _billing(rng, cust, cust_addr)
     rate = TAX_RATES.get(billing["country_iso2"], ZERO)
     modified = later(rng, created, 45) if status_id not in (0, 1) else created
-    children: dict[str, list[Record]] = {
-        k: []
-        for k in (
-            "order_products",
-            "order_shipping_addresses",
-            "order_coupons",
-            "order_shipments",
-            "order_taxes",
-            "order_fees",
-            "order_messages",
-            "order_transactions",
-            "refunds",
-        )
-    }
+    children: dict[str, list[Record]] = {k: [] for k in ORDER_CHILDREN}
 
     ship_id = nid("order_shipping_addresses")
     subtotal = ZERO
