@@ -1,4 +1,5 @@
-"""Request-body and query helpers shared by the customers, orders and payments routes."""
+"""Request-body and query helpers shared by the store-API routes (customers, orders, payments,
+content, price lists)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,16 @@ async def object_body(request: web.Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ApiError(422, "The request body must be a JSON object")
     request["items"] = 1
+    return body
+
+
+async def json_array(request: web.Request, what: str) -> list[Any]:
+    """A JSON array of ``what``, counted as the request's items; 422 for any other body."""
+    body = await request.json()
+    if not isinstance(body, list):
+        errors = {"body": f"must be a JSON array of {what}"}
+        raise ApiError(422, "JSON data is missing or invalid", errors=errors)
+    request["items"] = len(body)
     return body
 
 

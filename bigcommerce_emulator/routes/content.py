@@ -13,6 +13,7 @@ from bigcommerce_emulator.errors import ApiError
 from bigcommerce_emulator.generator.content import slug
 from bigcommerce_emulator.paging import json_response, v2_count, v2_page, v3_page
 from bigcommerce_emulator.render import render_v2, render_v3
+from bigcommerce_emulator.routes.batch_bodies import json_array
 from bigcommerce_emulator.routing import Routes, int_param, query_of, store_of
 from bigcommerce_emulator.store import Record, Store, now
 
@@ -412,10 +413,7 @@ def _redirect_fields(store: Store, item: Any, i: int) -> dict[str, Any]:
 @routes.put("/v3/storefront/redirects", scope=SCOPE)
 async def upsert_redirects(request: web.Request) -> web.Response:
     store = store_of(request)
-    body = await request.json()
-    if not isinstance(body, list):
-        raise ApiError(422, INVALID, errors={"body": "must be a JSON array of redirects"})
-    request["items"] = len(body)
+    body = await json_array(request, "redirects")
     if len(body) > REDIRECT_BATCH:
         raise ApiError(413, f"The batch holds {len(body)} redirects; the limit is {REDIRECT_BATCH}")
     planned = [_redirect_fields(store, item, i) for i, item in enumerate(body)]

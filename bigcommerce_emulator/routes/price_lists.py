@@ -28,6 +28,7 @@ from bigcommerce_emulator.paging import (
 )
 from bigcommerce_emulator.paging import _encode_cursor as encode_cursor
 from bigcommerce_emulator.render import render_v3
+from bigcommerce_emulator.routes.batch_bodies import json_array
 from bigcommerce_emulator.routing import Routes, int_param, query_of, store_of
 from bigcommerce_emulator.store import Record, Store
 
@@ -419,10 +420,7 @@ async def _batch(
     request: web.Request, price_list_id: int | None, *, limit: int, create_only: bool
 ) -> web.Response:
     store = store_of(request)
-    body = await request.json()
-    if not isinstance(body, list):
-        raise ApiError(422, INVALID, errors={"body": "must be a JSON array of price records"})
-    request["items"] = len(body)
+    body = await json_array(request, "price records")
     if len(body) > limit:
         raise ApiError(413, f"The batch holds {len(body)} records; the limit is {limit}")
     batch_errors = []
@@ -519,10 +517,7 @@ def _conflict(store: Store, fields: dict[str, Any]) -> Record | None:
 @routes.post("/v3/pricelists/assignments", scope=SCOPE)
 async def create_assignments(request: web.Request) -> web.Response:
     store = store_of(request)
-    body = await request.json()
-    if not isinstance(body, list):
-        raise ApiError(422, INVALID, errors={"body": "must be a JSON array of assignments"})
-    request["items"] = len(body)
+    body = await json_array(request, "assignments")
     planned = [_check_assignment(store, item, i) for i, item in enumerate(body)]
     col = store.collection("price_list_assignments")
     for i, fields in enumerate(planned):
