@@ -15,7 +15,7 @@ import json
 import math
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from concurrent.futures import Future
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -42,6 +42,8 @@ Record = dict[str, Any]
 # Parents per child sync: children of a batch are emitted before the parent's bookmark
 # can be written past any of them.
 CHILD_BATCH = 250
+# Allowance for the difference between this machine's clock and the API's.
+CLOCK_ALLOWANCE = timedelta(minutes=1)
 
 
 def load_schema(name: str) -> dict[str, Any]:
@@ -57,9 +59,11 @@ class BigCommerceStream(Stream):
     params: ClassVar[Mapping[str, Any]] = {}
     required_scope: ClassVar[str] = ""
     keyset: ClassVar[KeysetSpec | None] = None
-    # Incremental endpoints that filter on the modification time but cannot sort on it:
-    # read ``since_param >= bookmark`` in id order; the bookmark moves at the end of the run.
+    # Incremental endpoints that filter on a time but cannot sort on it
+    # (``UnsortedIncrementalStream``): the inclusive lower-bound filter.
     since_param: ClassVar[str | None] = None
+    # v2 lists: the path that counts the list (same filters), to notice a change mid-read.
+    count_path: ClassVar[str | None] = None
     # Keys of the parent response that carry child records; removed from parent records.
     included_keys: ClassVar[tuple[str, ...]] = ()
     primary_keys: ClassVar[list[str]] = ["store_hash", "id"]
@@ -139,8 +143,13 @@ class BigCommerceStream(Stream):
                 )
 
     def endpoint(self, path: str | None = None) -> ListEndpoint:
+        own = path is None or path == self.path
         return ListEndpoint(
-            self._bc_tap.client, path or self.path, self._request_params(), self.normalize
+            self._bc_tap.client,
+            path or self.path,
+            self._request_params(),
+            self.normalize,
+            count_path=self.count_path if own else None,
         )
 
     def _request_params(self) -> dict[str, Any]:
@@ -184,14 +193,6 @@ class BigCommerceStream(Stream):
     def pages(self, context: Context | None) -> Iterator[list[Record]]:
         if self.keyset is not None and self.replication_key:
             yield from self._incremental_pages(context)
-        elif self.since_param is not None and self.replication_key:
-            endpoint = self.endpoint()
-            start = self.get_starting_timestamp(context)
-            if start is not None:
-                endpoint.params = {**endpoint.params, self.since_param: utc_iso(start)}
-            yield from offset_pages(
-                endpoint, self.page_size, self._bc_tap.executor, 2 * self.concurrency
-            )
         else:
             yield from offset_pages(
                 self.endpoint(), self.page_size, self._bc_tap.executor, 2 * self.concurrency
@@ -286,6 +287,43 @@ class BigCommerceStream(Stream):
         if self._children_batch:
             return
         super()._write_state_message()
+
+
+class UnsortedIncrementalStream(BigCommerceStream):
+    """An endpoint that filters on a time (``since_param``) but cannot sort on it.
+
+    Reads ``since_param >= bookmark`` in the endpoint's own (id) order, which changes do
+    not reorder, and reads it again if records are added or deleted meanwhile
+    (``offset_pages``: v3 totals, v2 counts). The bookmark moves once, at the end of the
+    read, to the newest time seen, but never past the run's start (the SDK's signpost): a
+    record changed during the read keeps a time at or after that start, so the next run
+    reads it again.
+
+    The API writes whole seconds, so the start is floored to the second (a change in the
+    run's first second is not below it), moved back by the clock allowance and written in
+    the API's format, so that bookmarks compare as strings.
+    """
+
+    is_sorted = False
+
+    def pages(self, context: Context | None) -> Iterator[list[Record]]:
+        yield from self.read_changed_since(self.endpoint(), context)
+
+    def read_changed_since(
+        self, endpoint: ListEndpoint, context: Context | None
+    ) -> Iterator[list[Record]]:
+        start = self.get_starting_timestamp(context)
+        if start is not None and self.since_param:
+            endpoint.params = {**endpoint.params, self.since_param: utc_iso(start)}
+        yield from offset_pages(
+            endpoint, self.page_size, self._bc_tap.executor, 2 * self.concurrency
+        )
+
+    def get_replication_key_signpost(self, context: Context | None = None) -> Any:
+        signpost = super().get_replication_key_signpost(context)
+        if isinstance(signpost, datetime):
+            return utc_iso(signpost.replace(microsecond=0) - CLOCK_ALLOWANCE)
+        return signpost
 
 
 class ChildStream(BigCommerceStream):

@@ -26,6 +26,7 @@ class PagesStream(BigCommerceStream):
 class BlogPostsStream(BigCommerceStream):
     name = "blog_posts"
     path = "/v2/blog/posts"
+    count_path = "/v2/blog/posts/count"
     required_scope = SCOPE
 
 

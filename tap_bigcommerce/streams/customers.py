@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from tap_bigcommerce.streams.base import BigCommerceStream, ChildStream
+from tap_bigcommerce.streams.base import BigCommerceStream, ChildStream, UnsortedIncrementalStream
 from tap_bigcommerce.streams.paging import KeysetSpec
 
 SCOPE = "store_v2_customers"
@@ -36,44 +36,41 @@ class CustomerAddressesStream(ChildStream):
     parent_field = "customer_id"
 
 
-class CustomerGroupsStream(BigCommerceStream):
+class CustomerGroupsStream(UnsortedIncrementalStream):
     name = "customer_groups"
     path = "/v2/customer_groups"
+    count_path = "/v2/customer_groups/count"
     required_scope = SCOPE
     replication_key = "date_modified"
     # Filters on date_modified, documents no sort: read in id order.
     since_param = "date_modified:min"
-    is_sorted = False
 
 
-class CustomerAttributesStream(BigCommerceStream):
+class CustomerAttributesStream(UnsortedIncrementalStream):
     name = "customer_attributes"
     path = "/v3/customers/attributes"
     required_scope = SCOPE
     replication_key = "date_modified"
     # Filters on date_modified, documents no sort: read in id order.
     since_param = "date_modified:min"
-    is_sorted = False
 
 
-class CustomerAttributeValuesStream(BigCommerceStream):
+class CustomerAttributeValuesStream(UnsortedIncrementalStream):
     name = "customer_attribute_values"
     path = "/v3/customers/attribute-values"
     required_scope = SCOPE
     replication_key = "date_modified"
     # Filters on date_modified, documents no sort: read in id order.
     since_param = "date_modified:min"
-    is_sorted = False
 
 
-class SubscribersStream(BigCommerceStream):
+class SubscribersStream(UnsortedIncrementalStream):
     name = "subscribers"
     path = "/v3/customers/subscribers"
     required_scope = SCOPE
     replication_key = "date_modified"
     # The endpoint filters on date_modified but documents no sort: read in id order.
     since_param = "date_modified:min"
-    is_sorted = False
 
 
 STREAMS: list[type[BigCommerceStream]] = [

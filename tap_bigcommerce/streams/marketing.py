@@ -21,6 +21,7 @@ PROMOTIONS = "/v3/promotions"
 class CouponsStream(BigCommerceStream):
     name = "coupons"
     path = "/v2/coupons"
+    count_path = "/v2/coupons/count"
     required_scope = SCOPE
 
 
@@ -100,6 +101,7 @@ class GiftCertificatesStream(BigCommerceStream):
 class BannersStream(BigCommerceStream):
     name = "banners"
     path = "/v2/banners"
+    count_path = "/v2/banners/count"
     required_scope = SCOPE
     # A custom banner's display window is written as Unix seconds ("0" when not set).
     unix_time_fields: ClassVar[tuple[str, ...]] = ("date_from", "date_to")

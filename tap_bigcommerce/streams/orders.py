@@ -6,7 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from tap_bigcommerce.streams.base import BigCommerceStream, ChildStream, Record
+from tap_bigcommerce.streams.base import (
+    BigCommerceStream,
+    ChildStream,
+    Record,
+    UnsortedIncrementalStream,
+)
 from tap_bigcommerce.streams.paging import KeysetSpec
 
 SCOPE = "store_v2_orders"
@@ -107,14 +112,14 @@ class OrderTransactionsStream(_OrderChild):
     coerce_scalars = True  # order_id comes as a string
 
 
-class RefundsStream(BigCommerceStream):
+class RefundsStream(UnsortedIncrementalStream):
     name = "refunds"
     path = "/v3/orders/payment_actions/refunds"
     required_scope = TRANSACTIONS_SCOPE
-    # Refunds never change once made: their creation time is an exact bookmark.
+    # Refunds never change once made: their creation time is the bookmark. The endpoint
+    # filters on it but documents no sort.
     replication_key = "created"
     since_param = "created:min"
-    is_sorted = False
 
 
 class OrderStatusesStream(BigCommerceStream):

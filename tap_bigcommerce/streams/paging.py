@@ -1,8 +1,9 @@
 """Ways through a list endpoint, each yielding pages of records in the order to emit them.
 
 - ``offset_pages``: page numbers, for full-table streams. Pages 2..N are fetched in parallel
-  once page 1 says how many there are (v3 ``meta.pagination``); v2 lists without a count
-  are read one page at a time until a short page or a 204.
+  once page 1 says how many there are (v3 ``meta.pagination``) or the list's ``/count``
+  does (v2); v2 lists without either are read one page at a time until a short page or a
+  204.
 - ``KeysetReader``: the incremental path. Pages of ``modified >= t`` sorted ascending, each
   request restarting at the last timestamp emitted and dropping what was already emitted
   (so a record modified mid-sync and moved to the end is met again, never skipped); ties
@@ -73,10 +74,20 @@ class ListEndpoint:
     path: str
     params: Mapping[str, Any] = field(default_factory=dict)
     normalize: Callable[[Record], Record] = lambda r: r
+    # v2: how many records the list holds (same filters), without reading them.
+    count_path: str | None = None
 
     @property
     def is_v2(self) -> bool:
         return self.path.startswith("/v2/")
+
+    def count(self) -> int | None:
+        """The list's size from ``count_path`` (None without one)."""
+        if not self.count_path:
+            return None
+        filters = {k: v for k, v in self.params.items() if k not in _NOT_FILTERS}
+        body = self.client.get_json(self.count_path, filters)
+        return self._count(body.get("count") if isinstance(body, dict) else None, "count")
 
     def fetch(self, extra: Mapping[str, Any], path: str | None = None) -> Page:
         body = self.client.get_json(path or self.path, {**self.params, **extra})
@@ -115,6 +126,9 @@ class ListEndpoint:
         return value
 
 
+# List parameters that shape the answer rather than select records.
+_NOT_FILTERS = frozenset({"include", "consignment_structure", "sort", "limit", "page"})
+
 # Reads of one list before giving up when its size keeps changing under the reader.
 READ_ATTEMPTS = 3
 
@@ -126,27 +140,35 @@ class SetChangedDuringRead(RuntimeError):
 def offset_pages(
     endpoint: ListEndpoint, page_size: int, executor: Executor, depth: int
 ) -> Iterator[list[Record]]:
-    """Page-numbered pages; v3 lists are read again if their size changed meanwhile.
+    """Page-numbered pages; lists are read again if their size changed meanwhile.
 
     A record deleted from a page already read shifts every later page back by one, and
     the record moving onto the read page would never be seen. Every v3 page reports the
-    list's total; if one differs from the first page's, the list is read again (records
-    already emitted come again, which a target's upsert absorbs).
+    list's total; a v2 list with a ``count_path`` is counted before and after the read.
+    If a total differs from the first, the list is read again (records already emitted
+    come again, which a target's upsert absorbs). A v2 list read in one short page needs
+    no second count: one answer cannot shift under itself.
     """
     for attempt in range(1, READ_ATTEMPTS + 1):
+        counted = endpoint.count()
         first = endpoint.fetch({"limit": page_size, "page": 1})
         yield first.records
-        if first.total_pages is None:
+        total_pages = first.total_pages
+        if total_pages is None and counted is not None and len(first.records) >= page_size:
+            total_pages = max(1, math.ceil(counted / page_size))
+        if total_pages is None:
             yield from _sequential_pages(endpoint, page_size, first.records)
             return
         tasks = [
             (lambda p=p: endpoint.fetch({"limit": page_size, "page": p}))
-            for p in range(2, first.total_pages + 1)
+            for p in range(2, total_pages + 1)
         ]
         changed = False
         for page in ordered_prefetch(executor, tasks, depth):
             changed = changed or page.total != first.total
             yield page.records
+        if first.total_pages is None and counted is not None:
+            changed = changed or endpoint.count() != counted
         if not changed:
             return
         log.warning(

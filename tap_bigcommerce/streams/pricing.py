@@ -7,8 +7,7 @@ from typing import ClassVar
 
 from singer_sdk.helpers.types import Context
 
-from tap_bigcommerce.streams.base import BigCommerceStream, Record
-from tap_bigcommerce.streams.channels import UnsortedIncrementalStream
+from tap_bigcommerce.streams.base import BigCommerceStream, Record, UnsortedIncrementalStream
 from tap_bigcommerce.streams.paging import ListEndpoint, offset_pages
 
 SCOPE = "store_v2_products"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from tests.emulator_process import Emulator
-from tests.tap.tap_runner import base_config, run_tap, run_tap_killed
+from tests.tap.tap_runner import base_config, catalog_for, run_tap, run_tap_killed
 
 
 def _by_modified(emu: Emulator, name: str) -> list[dict[str, Any]]:
@@ -199,3 +201,74 @@ def test_paged_list_read_again_when_a_record_is_deleted_meanwhile(emulator: Emul
     pages = -(-len(subscribers) // 5)
     assert len(emulator.requests_log(since)) > pages  # the shifted list was read again
     assert "reading it again" in run.stderr
+
+
+def test_a_change_in_the_runs_first_second_is_read_by_the_next_run(emulator: Emulator) -> None:
+    # Subscribers filter on date_modified but cannot sort on it. ``early`` (page 1) changes
+    # after it was read, stamped with the second the run started in (the API writes whole
+    # seconds); ``late`` (last page) changes too, an hour on, and is read with that time.
+    # A bookmark at the run's start with its microseconds (or at the newest time seen)
+    # would put ``early`` behind the next run's filter.
+    subscribers = sorted(emulator.collection("subscribers"), key=lambda r: r["id"])
+    early, late = subscribers[0], subscribers[-1]
+    cfg = base_config(emulator, page_size=5, max_concurrency=1)
+    catalog = catalog_for(cfg, ["subscribers"])
+    launched = datetime.now(UTC).replace(microsecond=0)  # the run starts in this second or the next
+    later = (launched + timedelta(hours=1)).isoformat()
+    for record, changes in (
+        (early, {"first_name": "Changed", "date_modified": launched.isoformat()}),
+        (late, {"first_name": "Later", "date_modified": later}),
+    ):
+        emulator.trigger(
+            {"op": "update", "collection": "subscribers", "id": record["id"], "changes": changes},
+            after=2,  # before page 2 is served
+            method="GET",
+            path="^/v3/customers/subscribers$",
+        )
+    first = run_tap(cfg, catalog=catalog)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert [t["fired"] for t in emulator.control("GET", "/triggers")] == [True, True]
+    by_id = {r["id"]: r for r in first.records["subscribers"]}
+    assert by_id[early["id"]]["first_name"] != "Changed"  # read before its change
+    assert by_id[late["id"]]["date_modified"] == later
+    assert first.last_state is not None
+    # Whole seconds, in the API's format, before the run started.
+    assert _bookmark(first.last_state, "subscribers") < launched.isoformat()
+
+    second = run_tap(cfg, catalog=catalog, state=first.last_state)
+    assert second.returncode == 0, second.stderr[-2000:]
+    again = {r["id"]: r for r in second.records["subscribers"]}
+    assert again[early["id"]]["first_name"] == "Changed"
+
+
+def test_v2_list_read_again_when_its_count_changes_meanwhile(emulator: Emulator) -> None:
+    # v2 lists carry no total: the count endpoint, asked before and after the read, tells
+    # that a record on a page already read was deleted and every later one moved back.
+    groups = sorted(emulator.collection("customer_groups"), key=lambda r: r["id"])
+    assert len(groups) >= 5
+    deleted = groups[0]["id"]
+    emulator.trigger(
+        {"op": "delete", "collection": "customer_groups", "id": deleted},
+        after=2,  # before page 2 is served
+        method="GET",
+        path="^/v2/customer_groups$",
+    )
+    since = max((e["seq"] for e in emulator.requests_log()), default=0)
+    cfg = base_config(emulator, page_size=2, max_concurrency=1)
+    run = run_tap(cfg, streams=["customer_groups"])
+    assert run.returncode == 0, run.stderr[-2000:]
+    remaining = {g["id"] for g in emulator.collection("customer_groups")}
+    assert deleted not in remaining and len(remaining) == len(groups) - 1
+    assert remaining <= set(run.ids("customer_groups"))
+    assert "reading it again" in run.stderr
+    made = Counter(
+        e["path"].rsplit("/v2/", 1)[-1]
+        for e in emulator.requests_log(since)
+        if "/v2/customer_groups" in e["path"]
+    )
+    # Each read: a count, its pages (by the count, none past the end), a count.
+    pages_before, pages_after = -(-len(groups) // 2), -(-(len(groups) - 1) // 2)
+    assert made == {
+        "customer_groups/count": 4,
+        "customer_groups": pages_before + pages_after,
+    }, made
