@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bigcommerce_emulator.store import Store
+from bigcommerce_emulator.store import Collection, Record, Store
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -67,6 +67,16 @@ def store_of(request: web.Request) -> Store:
 def query_of(request: web.Request) -> dict[str, str]:
     """The query string as a plain dict (the last value wins for repeated keys)."""
     return {k: v for k, v in request.query.items()}
+
+
+def record_or_404(collection: Collection, record_id: int, message: str) -> Record:
+    """The record with this id, or the API's 404 answer with ``message``."""
+    from bigcommerce_emulator.errors import ApiError
+
+    rec = collection.get(record_id)
+    if rec is None:
+        raise ApiError(404, message)
+    return rec
 
 
 def int_param(request: web.Request, name: str) -> int:

@@ -13,7 +13,7 @@ from bigcommerce_emulator.errors import ApiError
 from bigcommerce_emulator.generator.channels import ensure_listings
 from bigcommerce_emulator.paging import json_response, v3_page
 from bigcommerce_emulator.render import render_v3
-from bigcommerce_emulator.routing import Routes, int_param, query_of, store_of
+from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
 from bigcommerce_emulator.store import Record, Store, now
 
 routes = Routes()
@@ -74,10 +74,11 @@ def _render_channel(store: Store, rec: Record, include: str) -> dict[str, Any]:
 
 
 def _channel(request: web.Request) -> Record:
-    rec = store_of(request).collection("channels").get(int_param(request, "channel_id"))
-    if rec is None:
-        raise ApiError(404, "Channel not found")
-    return rec
+    return record_or_404(
+        store_of(request).collection("channels"),
+        int_param(request, "channel_id"),
+        "Channel not found",
+    )
 
 
 def _object_body(body: Any) -> dict[str, Any]:
@@ -176,10 +177,9 @@ def _render_site(rec: Record) -> dict[str, Any]:
 
 
 def _site(request: web.Request) -> Record:
-    rec = store_of(request).collection("sites").get(int_param(request, "site_id"))
-    if rec is None:
-        raise ApiError(404, "Site not found")
-    return rec
+    return record_or_404(
+        store_of(request).collection("sites"), int_param(request, "site_id"), "Site not found"
+    )
 
 
 @routes.get("/v3/sites", scope=SITES)

@@ -14,7 +14,7 @@ from bigcommerce_emulator.generator.content import slug
 from bigcommerce_emulator.paging import json_response, v2_count, v2_page, v3_page
 from bigcommerce_emulator.render import render_v2, render_v3
 from bigcommerce_emulator.routes.batch_bodies import json_array
-from bigcommerce_emulator.routing import Routes, int_param, query_of, store_of
+from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
 from bigcommerce_emulator.store import Record, Store, now
 
 routes = Routes()
@@ -64,10 +64,7 @@ def _render_page(include: str) -> Callable[[Record], dict[str, Any]]:
 
 
 def _page(store: Store, page_id: int) -> Record:
-    rec = store.collection("pages").get(page_id)
-    if rec is None:
-        raise ApiError(404, "Page not found")
-    return rec
+    return record_or_404(store.collection("pages"), page_id, "Page not found")
 
 
 @routes.get("/v3/content/pages", scope=SCOPE)
@@ -238,10 +235,9 @@ async def count_posts(request: web.Request) -> web.Response:
 
 
 def _post(store: Store, post_id: int) -> Record:
-    rec = store.collection("blog_posts").get(post_id)
-    if rec is None:
-        raise ApiError(404, "The requested resource was not found")
-    return rec
+    return record_or_404(
+        store.collection("blog_posts"), post_id, "The requested resource was not found"
+    )
 
 
 @routes.get(r"/v2/blog/posts/{post_id:\d+}", scope=SCOPE)

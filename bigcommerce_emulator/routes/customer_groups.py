@@ -18,7 +18,7 @@ from bigcommerce_emulator.filters import (
 from bigcommerce_emulator.paging import json_response, v2_count, v2_page, v3_page
 from bigcommerce_emulator.render import render_v2, render_v3
 from bigcommerce_emulator.routes.batch_bodies import date_window, id_list, narrow, object_body
-from bigcommerce_emulator.routing import Routes, int_param, query_of, store_of
+from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
 from bigcommerce_emulator.store import Record, Store
 
 routes = Routes()
@@ -61,10 +61,11 @@ async def count_groups(request: web.Request) -> web.Response:
 
 
 def _group_or_404(store: Store, request: web.Request) -> Record:
-    rec = store.collection("customer_groups").get(int_param(request, "group_id"))
-    if rec is None:
-        raise ApiError(404, "The requested resource was not found.")
-    return rec
+    return record_or_404(
+        store.collection("customer_groups"),
+        int_param(request, "group_id"),
+        "The requested resource was not found.",
+    )
 
 
 @routes.get(r"/v2/customer_groups/{group_id:\d+}", scope=SCOPE, cap=GROUPS_CAP)
@@ -350,10 +351,9 @@ async def create_subscriber(request: web.Request) -> web.Response:
 
 
 def _subscriber_or_404(store: Store, request: web.Request) -> Record:
-    rec = store.collection("subscribers").get(int_param(request, "subscriber_id"))
-    if rec is None:
-        raise ApiError(404, "Subscriber not found")
-    return rec
+    return record_or_404(
+        store.collection("subscribers"), int_param(request, "subscriber_id"), "Subscriber not found"
+    )
 
 
 @routes.get(r"/v3/customers/subscribers/{subscriber_id:\d+}", scope=SCOPE)

@@ -19,7 +19,8 @@ from bigcommerce_emulator import filters
 from bigcommerce_emulator.errors import ApiError
 from bigcommerce_emulator.generator.inventory import DEFAULT_LOCATION_ID, item_key
 from bigcommerce_emulator.paging import json_response, v3_page
-from bigcommerce_emulator.routing import Routes, int_param, query_of, store_of
+from bigcommerce_emulator.routes.batch_bodies import json_array
+from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
 from bigcommerce_emulator.store import Record, Store, now
 
 routes = Routes()
@@ -105,17 +106,10 @@ def _location_errors(store: Store, item: Any, i: int, *, creating: bool) -> dict
     return errors
 
 
-def _location_body(request_body: Any) -> list[Any]:
-    if not isinstance(request_body, list):
-        raise ApiError(422, INVALID, errors={"body": "must be a JSON array of locations"})
-    return request_body
-
-
 @routes.post("/v3/inventory/locations", scope=SCOPE, cap=("locations_post", 50))
 async def create_locations(request: web.Request) -> web.Response:
     store = store_of(request)
-    body = _location_body(await request.json())
-    request["items"] = len(body)
+    body = await json_array(request, "locations")
     errors: dict[str, str] = {}
     codes = [item.get("code") for item in body if isinstance(item, dict)]
     for i, item in enumerate(body):
@@ -146,8 +140,7 @@ async def create_locations(request: web.Request) -> web.Response:
 @routes.put("/v3/inventory/locations", scope=SCOPE, cap=("locations_put", 50))
 async def update_locations(request: web.Request) -> web.Response:
     store = store_of(request)
-    body = _location_body(await request.json())
-    request["items"] = len(body)
+    body = await json_array(request, "locations")
     errors: dict[str, str] = {}
     for i, item in enumerate(body):
         errors.update(_location_errors(store, item, i, creating=False))
@@ -303,10 +296,7 @@ async def list_items(request: web.Request) -> web.Response:
 
 
 def _location(store: Store, location_id: int) -> Record:
-    loc = store.collection("locations").get(location_id)
-    if loc is None:
-        raise ApiError(404, "Location not found")
-    return loc
+    return record_or_404(store.collection("locations"), location_id, "Location not found")
 
 
 @routes.get(r"/v3/inventory/locations/{location_id:\d+}/items", scope=SCOPE)

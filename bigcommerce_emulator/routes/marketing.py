@@ -13,7 +13,7 @@ from bigcommerce_emulator import filters
 from bigcommerce_emulator.errors import ApiError
 from bigcommerce_emulator.paging import json_response, v2_count, v2_page, v3_cursor_page, v3_page
 from bigcommerce_emulator.render import render_v2, render_v3
-from bigcommerce_emulator.routing import Routes, int_param, query_of, store_of
+from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
 from bigcommerce_emulator.store import Record, Store, now
 
 routes = Routes()
@@ -64,10 +64,7 @@ def _id_range(query: dict[str, str]) -> list[Callable[[Record], bool]]:
 
 
 def _get(store: Store, name: str, record_id: int) -> Record:
-    rec = store.collection(name).get(record_id)
-    if rec is None:
-        raise ApiError(404, "The requested resource was not found")
-    return rec
+    return record_or_404(store.collection(name), record_id, "The requested resource was not found")
 
 
 # Given the store, the request body and the record being changed, the fields to write.
@@ -439,10 +436,7 @@ async def get_promotion(request: web.Request) -> web.Response:
 
 
 def _promotion(store: Store, promotion_id: int) -> Record:
-    rec = store.collection("promotions").get(promotion_id)
-    if rec is None:
-        raise ApiError(404, "Promotion not found")
-    return rec
+    return record_or_404(store.collection("promotions"), promotion_id, "Promotion not found")
 
 
 def _promotion_changes(body: Any, current: Record | None) -> dict[str, Any]:

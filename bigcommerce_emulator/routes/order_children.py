@@ -21,7 +21,7 @@ from bigcommerce_emulator.routes.order_view import (
     render_product,
     render_shipping_address,
 )
-from bigcommerce_emulator.routing import Routes, int_param, query_of, store_of
+from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
 from bigcommerce_emulator.store import Record, Store, now
 
 routes = Routes()
@@ -30,10 +30,11 @@ ORDER = r"/v2/orders/{order_id:\d+}"
 
 
 def _order(store: Store, request: web.Request) -> Record:
-    rec = store.collection("orders").get(int_param(request, "order_id"))
-    if rec is None:
-        raise ApiError(404, "The requested resource was not found.")
-    return rec
+    return record_or_404(
+        store.collection("orders"),
+        int_param(request, "order_id"),
+        "The requested resource was not found.",
+    )
 
 
 def _children(request: web.Request, name: str) -> tuple[Store, Record, list[Record]]:

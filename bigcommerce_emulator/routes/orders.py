@@ -28,7 +28,7 @@ from bigcommerce_emulator.paging import json_response, v2_page
 from bigcommerce_emulator.render import render_v2
 from bigcommerce_emulator.routes.batch_bodies import object_body, str_list
 from bigcommerce_emulator.routes.order_view import render_order
-from bigcommerce_emulator.routing import Routes, int_param, query_of, store_of
+from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
 from bigcommerce_emulator.store import Record, Store, now
 
 routes = Routes()
@@ -160,10 +160,11 @@ async def count_orders(request: web.Request) -> web.Response:
 
 
 def order_or_404(store: Store, request: web.Request) -> Record:
-    rec = store.collection("orders").get(int_param(request, "order_id"))
-    if rec is None:
-        raise ApiError(404, "The requested resource was not found.")
-    return rec
+    return record_or_404(
+        store.collection("orders"),
+        int_param(request, "order_id"),
+        "The requested resource was not found.",
+    )
 
 
 @routes.get(r"/v2/orders/{order_id:\d+}", scope=SCOPE)

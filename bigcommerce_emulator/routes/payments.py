@@ -18,7 +18,7 @@ from bigcommerce_emulator.generator.orders import TRANSACTION_DEFAULTS
 from bigcommerce_emulator.paging import json_response, v3_page
 from bigcommerce_emulator.render import render_v3
 from bigcommerce_emulator.routes.batch_bodies import id_list, object_body
-from bigcommerce_emulator.routing import Routes, int_param, query_of, store_of
+from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
 from bigcommerce_emulator.store import Record, Store, now
 
 routes = Routes()
@@ -27,10 +27,11 @@ TRANSACTIONS = "store_v2_transactions"
 
 
 def _order(store: Store, request: web.Request) -> Record:
-    rec = store.collection("orders").get(int_param(request, "order_id"))
-    if rec is None:
-        raise ApiError(404, "The requested resource was not found.")
-    return rec
+    return record_or_404(
+        store.collection("orders"),
+        int_param(request, "order_id"),
+        "The requested resource was not found.",
+    )
 
 
 @routes.get(r"/v3/orders/{order_id:\d+}/transactions", scope=TRANSACTIONS)

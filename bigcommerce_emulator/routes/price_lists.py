@@ -29,7 +29,7 @@ from bigcommerce_emulator.paging import (
 from bigcommerce_emulator.paging import _encode_cursor as encode_cursor
 from bigcommerce_emulator.render import render_v3
 from bigcommerce_emulator.routes.batch_bodies import json_array
-from bigcommerce_emulator.routing import Routes, int_param, query_of, store_of
+from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
 from bigcommerce_emulator.store import Record, Store
 
 routes = Routes()
@@ -85,10 +85,7 @@ def _page(query: dict[str, str], records: list[Record], render: Callable[[Record
 
 
 def _price_list(store: Store, price_list_id: int) -> Record:
-    rec = store.collection("price_lists").get(price_list_id)
-    if rec is None:
-        raise ApiError(404, "Price list not found")
-    return rec
+    return record_or_404(store.collection("price_lists"), price_list_id, "Price list not found")
 
 
 def _list_fields(body: Any, *, creating: bool) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from aiohttp import web
 from bigcommerce_emulator.errors import ApiError
 from bigcommerce_emulator.paging import json_response, v2_page
 from bigcommerce_emulator.render import render_v2
-from bigcommerce_emulator.routing import Routes, int_param, query_of, store_of
+from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
 from bigcommerce_emulator.store import Record, now
 
 routes = Routes()
@@ -53,10 +53,11 @@ async def get_time(request: web.Request) -> web.Response:
 
 
 def _currency(request: web.Request) -> Record:
-    rec = store_of(request).collection("currencies").get(int_param(request, "currency_id"))
-    if rec is None:
-        raise ApiError(404, "The requested resource was not found")
-    return rec
+    return record_or_404(
+        store_of(request).collection("currencies"),
+        int_param(request, "currency_id"),
+        "The requested resource was not found",
+    )
 
 
 def _currency_changes(body: Any, *, creating: bool) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from bigcommerce_emulator import filters
 from bigcommerce_emulator.errors import ApiError
 from bigcommerce_emulator.paging import json_response, v3_page
 from bigcommerce_emulator.render import render_v3
-from bigcommerce_emulator.routing import Routes, int_param, query_of, store_of
+from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
 from bigcommerce_emulator.store import Record, Store
 
 routes = Routes()
@@ -22,10 +22,7 @@ CLIENT_ID = "emulatorclientid0000000000000"
 
 
 def _hook(store: Store, hook_id: int) -> Record:
-    rec = store.collection("webhooks").get(hook_id)
-    if rec is None:
-        raise ApiError(404, "Webhook not found")
-    return rec
+    return record_or_404(store.collection("webhooks"), hook_id, "Webhook not found")
 
 
 def _envelope(rec: Record) -> web.Response:
