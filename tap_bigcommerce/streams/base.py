@@ -89,6 +89,7 @@ class BigCommerceStream(Stream):
         self._schema_keys = frozenset(self.schema.get("properties", {}))
         self._unmapped_warned = False
         self._all_selected: bool | None = None
+        self._wants_children: bool | None = None
 
     # Declarations ---------------------------------------------------------------
     @property
@@ -254,7 +255,13 @@ class BigCommerceStream(Stream):
 
     # Children --------------------------------------------------------------------
     def _children_wanted(self) -> bool:
-        return any(c.selected or c.has_selected_descendents for c in self.child_streams)
+        # Asked for every record, and the SDK's answer walks the catalog each time; the
+        # selection cannot change during a sync.
+        if self._wants_children is None:
+            self._wants_children = any(
+                c.selected or c.has_selected_descendents for c in self.child_streams
+            )
+        return self._wants_children
 
     def generate_child_contexts(
         self, record: Record, context: Context | None
