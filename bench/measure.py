@@ -37,6 +37,9 @@ class ProcessResult:
     records: Counter[str] = field(default_factory=Counter)
     last_state: bytes | None = None
     stderr_tail: str = ""
+    # CPU the emulator spent meanwhile: near wall_s, the emulator (not the client) is the
+    # bottleneck of the run.
+    server_cpu_s: float | None = None
 
     @property
     def total_records(self) -> int:
@@ -54,14 +57,26 @@ def _count_messages(stream: IO[bytes], result: ProcessResult) -> None:
             result.last_state = line
 
 
+def process_cpu_s(pid: int) -> float | None:
+    """User plus system CPU seconds of a running process (Linux ``/proc``), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # After the command name: state is field 3, utime and stime are fields 14 and 15.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_process(
     cmd: Sequence[str],
     *,
     stdin_path: Path | None = None,
     env: Mapping[str, str] | None = None,
     timeout_s: float = 3600.0,
+    server_pid: int | None = None,
 ) -> ProcessResult:
     """Run ``cmd`` to its end, counting the Singer RECORD lines on its stdout."""
+    server_before = process_cpu_s(server_pid) if server_pid else None
     stderr_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-stderr-{os.getpid()}.log"
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL  # noqa: SIM115
     try:
@@ -90,6 +105,10 @@ def run_process(
         if stdin_path:
             stdin.close()  # type: ignore[union-attr]
     result.returncode = proc.returncode
+    if server_pid and server_before is not None:
+        server_after = process_cpu_s(server_pid)
+        if server_after is not None:
+            result.server_cpu_s = server_after - server_before
     result.cpu_s = usage.ru_utime + usage.ru_stime
     result.peak_rss_mib = usage.ru_maxrss / 1024.0  # kilobytes on Linux
     text = stderr_path.read_text(errors="replace")

@@ -22,6 +22,7 @@ COLUMNS: tuple[tuple[str, str, Callable[[Row], str]], ...] = (
     ("records/CPU s", ">", lambda r: f"{r['records_per_cpu_s']:,.0f}"),
     ("peak RSS MiB", ">", lambda r: f"{r['peak_rss_mib']:.0f}"),
     ("429s", ">", lambda r: str(r["status_429"])),
+    ("emulator CPU s", ">", lambda r: _num(r.get("emulator_cpu_s"), 1)),
 )
 
 # Targets of issue 7.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -216,6 +217,9 @@ def row(
         "time_ratio": ratio(run.wall_s, min_time),
         "status_429": int(stats.get("by_status", {}).get("429", 0)),
         "emulator_cpu_s": None if run.server_cpu_s is None else round(run.server_cpu_s, 2),
+        # Runnable processes on the machine (1-minute average) as the run ended: above the
+        # core count, other work was taking CPU from the tap and the emulator.
+        "load_avg_1m": round(os.getloadavg()[0], 2),
         "max_in_flight": int(stats.get("store_max_in_flight", 0)),
     }
 
