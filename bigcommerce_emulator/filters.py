@@ -106,6 +106,27 @@ def build_predicates(
     return preds
 
 
+def v2_bounds(
+    query: Mapping[str, str], fields: Mapping[str, Parser]
+) -> list[Callable[[Record], bool]]:
+    """The v2 API's inclusive ``min_<field>`` and ``max_<field>`` filters."""
+    preds: list[Callable[[Record], bool]] = []
+    for name, parse in fields.items():
+        if f"min_{name}" in query:
+            preds.append(_at_least(name, parse(query[f"min_{name}"])))
+        if f"max_{name}" in query:
+            preds.append(_at_most(name, parse(query[f"max_{name}"])))
+    return preds
+
+
+def _at_least(name: str, bound: Any) -> Callable[[Record], bool]:
+    return lambda r: bool(r[name] >= bound)
+
+
+def _at_most(name: str, bound: Any) -> Callable[[Record], bool]:
+    return lambda r: bool(r[name] <= bound)
+
+
 def _field_getter(name: str) -> Callable[[Record], Any]:
     def get(r: Record) -> Any:
         return r.get(name)

@@ -14,6 +14,7 @@ from bigcommerce_emulator.filters import (
     parse_date,
     parse_int,
     parse_str,
+    v2_bounds,
 )
 from bigcommerce_emulator.paging import json_response, v2_count, v2_page, v3_page
 from bigcommerce_emulator.render import render_v2, render_v3
@@ -188,18 +189,7 @@ def _v2_customers(store: Store, query: dict[str, str]) -> list[Record]:
             "customer_group_id": parse_int,
         },
     )
-    if "min_id" in query:
-        lo_id = parse_int(query["min_id"])
-        preds.append(lambda r: r["id"] >= lo_id)
-    if "max_id" in query:
-        hi_id = parse_int(query["max_id"])
-        preds.append(lambda r: r["id"] <= hi_id)
-    if "min_date_created" in query:
-        lo_c = parse_date(query["min_date_created"])
-        preds.append(lambda r: r["date_created"] >= lo_c)
-    if "max_date_created" in query:
-        hi_c = parse_date(query["max_date_created"])
-        preds.append(lambda r: r["date_created"] <= hi_c)
+    preds += v2_bounds(query, {"id": parse_int, "date_created": parse_date})
     return apply(records, preds)
 
 

@@ -53,14 +53,7 @@ def _dates(body: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _id_range(query: dict[str, str]) -> list[Callable[[Record], bool]]:
-    preds: list[Callable[[Record], bool]] = []
-    if "min_id" in query:
-        lo = filters.parse_int(query["min_id"])
-        preds.append(lambda r: r["id"] >= lo)
-    if "max_id" in query:
-        hi = filters.parse_int(query["max_id"])
-        preds.append(lambda r: r["id"] <= hi)
-    return preds
+    return filters.v2_bounds(query, {"id": filters.parse_int})
 
 
 def _get(store: Store, name: str, record_id: int) -> Record:

@@ -3,14 +3,13 @@ messages and consignments. A write to a child bumps its order's ``date_modified`
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
 
 from bigcommerce_emulator.errors import ApiError
-from bigcommerce_emulator.filters import parse_bool, parse_date, parse_int
+from bigcommerce_emulator.filters import parse_bool, parse_date, parse_int, v2_bounds
 from bigcommerce_emulator.generator.orders import ADDRESS_KEYS
 from bigcommerce_emulator.paging import json_response, v2_count, v2_page
 from bigcommerce_emulator.render import render_v2
@@ -118,27 +117,11 @@ async def get_consignments(request: web.Request) -> web.Response:
     return json_response(consignments(request, store, order, line_items))
 
 
-def _at_least(field: str, bound: Any) -> Callable[[Record], bool]:
-    return lambda r: bool(r[field] >= bound)
-
-
-def _at_most(field: str, bound: Any) -> Callable[[Record], bool]:
-    return lambda r: bool(r[field] <= bound)
-
-
 @routes.get(ORDER + "/messages", scope=SCOPE)
 async def list_messages(request: web.Request) -> web.Response:
     _, _, recs = _children(request, "order_messages")
     q = query_of(request)
-    preds: list[Callable[[Record], bool]] = []
-    if "min_id" in q:
-        preds.append(_at_least("id", parse_int(q["min_id"])))
-    if "max_id" in q:
-        preds.append(_at_most("id", parse_int(q["max_id"])))
-    if "min_date_created" in q:
-        preds.append(_at_least("date_created", parse_date(q["min_date_created"])))
-    if "max_date_created" in q:
-        preds.append(_at_most("date_created", parse_date(q["max_date_created"])))
+    preds = v2_bounds(q, {"id": parse_int, "date_created": parse_date})
     if "customer_id" in q:
         cid = parse_int(q["customer_id"])
         preds.append(lambda r: r["customer_id"] == cid)
