@@ -18,7 +18,8 @@ from bigcommerce_emulator.generator.orders import TRANSACTION_DEFAULTS
 from bigcommerce_emulator.paging import json_response, v3_page
 from bigcommerce_emulator.render import render_v3
 from bigcommerce_emulator.routes.batch_bodies import id_list, object_body
-from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
+from bigcommerce_emulator.routes.orders import order_or_404
+from bigcommerce_emulator.routing import Routes, int_param, query_of, store_of
 from bigcommerce_emulator.store import Record, Store, now
 
 routes = Routes()
@@ -26,18 +27,10 @@ ORDERS = "store_v2_orders"
 TRANSACTIONS = "store_v2_transactions"
 
 
-def _order(store: Store, request: web.Request) -> Record:
-    return record_or_404(
-        store.collection("orders"),
-        int_param(request, "order_id"),
-        "The requested resource was not found.",
-    )
-
-
 @routes.get(r"/v3/orders/{order_id:\d+}/transactions", scope=TRANSACTIONS)
 async def list_transactions(request: web.Request) -> web.Response:
     store = store_of(request)
-    order = _order(store, request)
+    order = order_or_404(store, request)
     recs = store.collection("order_transactions", index_on=("order_id",)).where(
         "order_id", str(order["id"])
     )
@@ -107,7 +100,7 @@ def render_single_refund(rec: Record) -> dict[str, Any]:
 @routes.get(r"/v3/orders/{order_id:\d+}/payment_actions/refunds", scope=ORDERS)
 async def list_order_refunds(request: web.Request) -> web.Response:
     store = store_of(request)
-    order = _order(store, request)
+    order = order_or_404(store, request)
     query = query_of(request)
     recs = _filter_refunds(_refunds(store).where("order_id", order["id"]), query)
     return v3_page(query, recs)
@@ -126,7 +119,7 @@ def _amount(raw: Any, where: str) -> Decimal:
 @routes.post(r"/v3/orders/{order_id:\d+}/payment_actions/refunds", scope=ORDERS)
 async def create_refund(request: web.Request) -> web.Response:
     store = store_of(request)
-    order = _order(store, request)
+    order = order_or_404(store, request)
     body = await object_body(request)
     items = body.get("items")
     payments = body.get("payments")
