@@ -28,6 +28,26 @@ async def object_body(request: web.Request) -> dict[str, Any]:
     return body
 
 
+def v2_object(body: Any) -> dict[str, Any]:
+    """A v2 write body, which must be a JSON object (400 otherwise)."""
+    if not isinstance(body, dict):
+        raise ApiError(400, "The request body must be a JSON object")
+    return body
+
+
+def v2_require(body: Mapping[str, Any], fields: Iterable[str]) -> None:
+    """A v2 create names the first required field missing from ``body`` (400)."""
+    missing = [f for f in fields if f not in body]
+    if missing:
+        raise ApiError(400, f"The required field '{missing[0]}' was not supplied")
+
+
+def v2_one_of(body: Mapping[str, Any], field: str, choices: tuple[str, ...]) -> None:
+    """A v2 write may set ``field`` only to one of ``choices`` (400 otherwise)."""
+    if field in body and body[field] not in choices:
+        raise ApiError(400, f"The field '{field}' must be one of {', '.join(choices)}")
+
+
 async def json_array(request: web.Request, what: str) -> list[Any]:
     """A JSON array of ``what``, counted as the request's items; 422 for any other body."""
     body = await request.json()

@@ -13,7 +13,7 @@ from bigcommerce_emulator.errors import ApiError
 from bigcommerce_emulator.generator.content import slug
 from bigcommerce_emulator.paging import json_response, v2_count, v2_page, v3_page
 from bigcommerce_emulator.render import render_v2, render_v3
-from bigcommerce_emulator.routes.batch_bodies import json_array
+from bigcommerce_emulator.routes.batch_bodies import json_array, v2_object
 from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
 from bigcommerce_emulator.store import Record, Store, now
 
@@ -246,8 +246,7 @@ async def get_post(request: web.Request) -> web.Response:
 
 
 def _post_changes(store: Store, body: Any, current: Record | None) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise ApiError(400, "The request body must be a JSON object")
+    body = v2_object(body)
     if current is None:
         for f in ("title", "body"):
             if not body.get(f):

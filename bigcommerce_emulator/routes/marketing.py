@@ -13,6 +13,7 @@ from bigcommerce_emulator import filters
 from bigcommerce_emulator.errors import ApiError
 from bigcommerce_emulator.paging import json_response, v2_count, v2_page, v3_cursor_page, v3_page
 from bigcommerce_emulator.render import render_v2, render_v3
+from bigcommerce_emulator.routes.batch_bodies import v2_object, v2_one_of, v2_require
 from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
 from bigcommerce_emulator.store import Record, Store, now
 
@@ -31,10 +32,14 @@ CERT_STATUSES = ("active", "pending", "disabled", "expired")
 BANNER_PAGES = ("home_page", "category_page", "brand_page", "search_page")
 
 
-def _v2_object(body: Any) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise ApiError(400, "The request body must be a JSON object")
-    return body
+def _check_code_free(
+    store: Store, name: str, body: dict[str, Any], current: Record | None, what: str
+) -> None:
+    """A new ``code`` in ``body`` must not belong to another record of ``name`` (409)."""
+    if "code" in body:
+        taken = store.collection(name).where("code", body["code"])
+        if any(current is None or r["id"] != current["id"] for r in taken):
+            raise ApiError(409, f"The {what} {body['code']!r} is already in use")
 
 
 def _money(body: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
@@ -119,17 +124,11 @@ async def count_coupons(request: web.Request) -> web.Response:
 
 
 def _coupon_changes(store: Store, body: Any, current: Record | None) -> dict[str, Any]:
-    body = _v2_object(body)
+    body = v2_object(body)
     if current is None:
-        missing = [f for f in ("name", "type", "amount", "code", "applies_to") if f not in body]
-        if missing:
-            raise ApiError(400, f"The required field '{missing[0]}' was not supplied")
-    if "type" in body and body["type"] not in COUPON_TYPES:
-        raise ApiError(400, f"The field 'type' must be one of {', '.join(COUPON_TYPES)}")
-    if "code" in body:
-        taken = store.collection("coupons").where("code", body["code"])
-        if any(current is None or r["id"] != current["id"] for r in taken):
-            raise ApiError(409, f"The coupon code {body['code']!r} is already in use")
+        v2_require(body, ("name", "type", "amount", "code", "applies_to"))
+    v2_one_of(body, "type", COUPON_TYPES)
+    _check_code_free(store, "coupons", body, current, "coupon code")
     allowed = (
         "name",
         "type",
@@ -216,18 +215,11 @@ async def get_gift_certificate(request: web.Request) -> web.Response:
 
 
 def _certificate_changes(store: Store, body: Any, current: Record | None) -> dict[str, Any]:
-    body = _v2_object(body)
+    body = v2_object(body)
     if current is None:
-        required = ("to_name", "to_email", "from_name", "from_email", "amount")
-        missing = [f for f in required if f not in body]
-        if missing:
-            raise ApiError(400, f"The required field '{missing[0]}' was not supplied")
-    if "status" in body and body["status"] not in CERT_STATUSES:
-        raise ApiError(400, f"The field 'status' must be one of {', '.join(CERT_STATUSES)}")
-    if "code" in body:
-        taken = store.collection("gift_certificates").where("code", body["code"])
-        if any(current is None or r["id"] != current["id"] for r in taken):
-            raise ApiError(409, f"The gift certificate code {body['code']!r} is already in use")
+        v2_require(body, ("to_name", "to_email", "from_name", "from_email", "amount"))
+    v2_one_of(body, "status", CERT_STATUSES)
+    _check_code_free(store, "gift_certificates", body, current, "gift certificate code")
     allowed = (
         "to_name",
         "to_email",
@@ -308,14 +300,10 @@ async def get_banner(request: web.Request) -> web.Response:
 
 
 def _banner_changes(body: Any, creating: bool) -> dict[str, Any]:
-    body = _v2_object(body)
+    body = v2_object(body)
     if creating:
-        required = ("name", "content", "page", "location", "date_type")
-        missing = [f for f in required if f not in body]
-        if missing:
-            raise ApiError(400, f"The required field '{missing[0]}' was not supplied")
-    if "page" in body and body["page"] not in BANNER_PAGES:
-        raise ApiError(400, f"The field 'page' must be one of {', '.join(BANNER_PAGES)}")
+        v2_require(body, ("name", "content", "page", "location", "date_type"))
+    v2_one_of(body, "page", BANNER_PAGES)
     allowed = (
         "name",
         "content",

@@ -11,6 +11,7 @@ from aiohttp import web
 from bigcommerce_emulator.errors import ApiError
 from bigcommerce_emulator.paging import json_response, v2_page
 from bigcommerce_emulator.render import render_v2
+from bigcommerce_emulator.routes.batch_bodies import v2_object, v2_require
 from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
 from bigcommerce_emulator.store import Record, now
 
@@ -61,12 +62,9 @@ def _currency(request: web.Request) -> Record:
 
 
 def _currency_changes(body: Any, *, creating: bool) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise ApiError(400, "The request body must be a JSON object")
+    body = v2_object(body)
     if creating:
-        missing = [f for f in CURRENCY_REQUIRED if f not in body]
-        if missing:
-            raise ApiError(400, f"The required field '{missing[0]}' was not supplied")
+        v2_require(body, CURRENCY_REQUIRED)
     changes = {k: v for k, v in body.items() if k in CURRENCY_FIELDS}
     if "currency_exchange_rate" in changes:
         try:
