@@ -225,6 +225,12 @@ async def list_variant_records(request: web.Request) -> web.Response:
     return _page(query, records, _render_record(_include(query)))
 
 
+# One price record: a variant's price in one currency.
+ONE_RECORD = (
+    r"/v3/pricelists/{price_list_id:\d+}/records/{variant_id:\d+}/{currency_code:[A-Za-z]{3}}"
+)
+
+
 def _single_record(request: web.Request) -> tuple[Store, Record, int, str]:
     store = store_of(request)
     price_list = _price_list(store, int_param(request, "price_list_id"))
@@ -233,11 +239,7 @@ def _single_record(request: web.Request) -> tuple[Store, Record, int, str]:
     return store, price_list, variant_id, currency
 
 
-@routes.get(
-    r"/v3/pricelists/{price_list_id:\d+}/records/{variant_id:\d+}/{currency_code:[A-Za-z]{3}}",
-    scope=SCOPE,
-    cap=("pricelist_record_get", 50),
-)
+@routes.get(ONE_RECORD, scope=SCOPE, cap=("pricelist_record_get", 50))
 async def get_record(request: web.Request) -> web.Response:
     store, price_list, variant_id, currency = _single_record(request)
     found = store.collection("price_list_records").where(
@@ -249,11 +251,7 @@ async def get_record(request: web.Request) -> web.Response:
     return json_response({"data": render(found[0]), "meta": {}})
 
 
-@routes.put(
-    r"/v3/pricelists/{price_list_id:\d+}/records/{variant_id:\d+}/{currency_code:[A-Za-z]{3}}",
-    scope=SCOPE,
-    cap=("pricelist_record_put", 40),
-)
+@routes.put(ONE_RECORD, scope=SCOPE, cap=("pricelist_record_put", 40))
 async def put_record(request: web.Request) -> web.Response:
     store, price_list, variant_id, currency = _single_record(request)
     body = await request.json()
@@ -268,11 +266,7 @@ async def put_record(request: web.Request) -> web.Response:
     return json_response({"data": _render_record(set())(rec), "meta": {}})
 
 
-@routes.delete(
-    r"/v3/pricelists/{price_list_id:\d+}/records/{variant_id:\d+}/{currency_code:[A-Za-z]{3}}",
-    scope=SCOPE,
-    cap=("pricelist_record_delete", 25),
-)
+@routes.delete(ONE_RECORD, scope=SCOPE, cap=("pricelist_record_delete", 25))
 async def delete_record(request: web.Request) -> web.Response:
     store, price_list, variant_id, currency = _single_record(request)
     key = record_key(price_list["id"], variant_id, currency)
