@@ -14,6 +14,11 @@ from bigcommerce_emulator.generator.content import slug
 from bigcommerce_emulator.paging import json_response, v2_count, v2_page, v3_page
 from bigcommerce_emulator.render import render_v2, render_v3
 from bigcommerce_emulator.routes.batch_bodies import json_array, v2_object
+from bigcommerce_emulator.routes.v2_records import (
+    delete_all_v2_records,
+    delete_v2_record,
+    v2_record_or_404,
+)
 from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
 from bigcommerce_emulator.store import Record, Store, now
 
@@ -235,9 +240,7 @@ async def count_posts(request: web.Request) -> web.Response:
 
 
 def _post(store: Store, post_id: int) -> Record:
-    return record_or_404(
-        store.collection("blog_posts"), post_id, "The requested resource was not found"
-    )
+    return v2_record_or_404(store, "blog_posts", post_id)
 
 
 @routes.get(r"/v2/blog/posts/{post_id:\d+}", scope=SCOPE)
@@ -308,17 +311,12 @@ async def update_post(request: web.Request) -> web.Response:
 
 @routes.delete(r"/v2/blog/posts/{post_id:\d+}", scope=SCOPE)
 async def delete_post(request: web.Request) -> web.Response:
-    store = store_of(request)
-    store.collection("blog_posts").delete(_post(store, int_param(request, "post_id"))["id"])
-    return web.Response(status=204)
+    return delete_v2_record(request, "blog_posts", "post_id")
 
 
 @routes.delete("/v2/blog/posts", scope=SCOPE)
 async def delete_posts(request: web.Request) -> web.Response:
-    col = store_of(request).collection("blog_posts")
-    for rid in [r["id"] for r in col]:
-        col.delete(rid)
-    return web.Response(status=204)
+    return delete_all_v2_records(request, "blog_posts")
 
 
 @routes.get("/v2/blog/tags", scope=SCOPE)

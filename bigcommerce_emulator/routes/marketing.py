@@ -14,6 +14,12 @@ from bigcommerce_emulator.errors import ApiError
 from bigcommerce_emulator.paging import json_response, v2_count, v2_page, v3_cursor_page, v3_page
 from bigcommerce_emulator.render import render_v2, render_v3
 from bigcommerce_emulator.routes.batch_bodies import v2_object, v2_one_of, v2_require
+from bigcommerce_emulator.routes.v2_records import (
+    delete_all_v2_records,
+    delete_v2_record,
+    update_v2_record,
+    v2_record_or_404,
+)
 from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
 from bigcommerce_emulator.store import Record, Store, now
 
@@ -59,39 +65,6 @@ def _dates(body: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
 
 def _id_range(query: dict[str, str]) -> list[Callable[[Record], bool]]:
     return filters.v2_bounds(query, {"id": filters.parse_int})
-
-
-def _get(store: Store, name: str, record_id: int) -> Record:
-    return record_or_404(store.collection(name), record_id, "The requested resource was not found")
-
-
-# Given the store, the request body and the record being changed, the fields to write.
-ChangesOf = Callable[[Store, Any, Record], dict[str, Any]]
-
-
-async def _update_one(
-    request: web.Request, name: str, id_param: str, changes_of: ChangesOf
-) -> web.Response:
-    """PUT on one v2 record: 404 if it is missing, else the record as changed."""
-    store = store_of(request)
-    rec = _get(store, name, int_param(request, id_param))
-    changes = changes_of(store, await request.json(), rec)
-    return json_response(render_v2(store.collection(name).update(rec["id"], changes)))
-
-
-def _delete_one(request: web.Request, name: str, id_param: str) -> web.Response:
-    """DELETE on one v2 record: 404 if it is missing, else 204."""
-    store = store_of(request)
-    store.collection(name).delete(_get(store, name, int_param(request, id_param))["id"])
-    return web.Response(status=204)
-
-
-def _delete_all(request: web.Request, name: str) -> web.Response:
-    """DELETE on a whole v2 collection, which always answers 204."""
-    col = store_of(request).collection(name)
-    for rid in [r["id"] for r in col]:
-        col.delete(rid)
-    return web.Response(status=204)
 
 
 # Coupons ------------------------------------------------------------------------------------
@@ -169,12 +142,12 @@ async def create_coupon(request: web.Request) -> web.Response:
 
 @routes.put(r"/v2/coupons/{coupon_id:\d+}", scope=SCOPE)
 async def update_coupon(request: web.Request) -> web.Response:
-    return await _update_one(request, "coupons", "coupon_id", _coupon_changes)
+    return await update_v2_record(request, "coupons", "coupon_id", _coupon_changes)
 
 
 @routes.delete(r"/v2/coupons/{coupon_id:\d+}", scope=SCOPE)
 async def delete_coupon(request: web.Request) -> web.Response:
-    return _delete_one(request, "coupons", "coupon_id")
+    return delete_v2_record(request, "coupons", "coupon_id")
 
 
 @routes.delete("/v2/coupons", scope=SCOPE)
@@ -210,7 +183,9 @@ async def list_gift_certificates(request: web.Request) -> web.StreamResponse:
 
 @routes.get(r"/v2/gift_certificates/{certificate_id:\d+}", scope=SCOPE)
 async def get_gift_certificate(request: web.Request) -> web.Response:
-    rec = _get(store_of(request), "gift_certificates", int_param(request, "certificate_id"))
+    rec = v2_record_or_404(
+        store_of(request), "gift_certificates", int_param(request, "certificate_id")
+    )
     return json_response(render_v2(rec))
 
 
@@ -262,17 +237,19 @@ async def create_gift_certificate(request: web.Request) -> web.Response:
 
 @routes.put(r"/v2/gift_certificates/{certificate_id:\d+}", scope=SCOPE)
 async def update_gift_certificate(request: web.Request) -> web.Response:
-    return await _update_one(request, "gift_certificates", "certificate_id", _certificate_changes)
+    return await update_v2_record(
+        request, "gift_certificates", "certificate_id", _certificate_changes
+    )
 
 
 @routes.delete(r"/v2/gift_certificates/{certificate_id:\d+}", scope=SCOPE)
 async def delete_gift_certificate(request: web.Request) -> web.Response:
-    return _delete_one(request, "gift_certificates", "certificate_id")
+    return delete_v2_record(request, "gift_certificates", "certificate_id")
 
 
 @routes.delete("/v2/gift_certificates", scope=SCOPE)
 async def delete_gift_certificates(request: web.Request) -> web.Response:
-    return _delete_all(request, "gift_certificates")
+    return delete_all_v2_records(request, "gift_certificates")
 
 
 # Banners ------------------------------------------------------------------------------------
@@ -295,7 +272,7 @@ async def count_banners(request: web.Request) -> web.Response:
 @routes.get(r"/v2/banners/{banner_id:\d+}", scope=SCOPE)
 async def get_banner(request: web.Request) -> web.Response:
     return json_response(
-        render_v2(_get(store_of(request), "banners", int_param(request, "banner_id")))
+        render_v2(v2_record_or_404(store_of(request), "banners", int_param(request, "banner_id")))
     )
 
 
@@ -337,19 +314,19 @@ async def create_banner(request: web.Request) -> web.Response:
 
 @routes.put(r"/v2/banners/{banner_id:\d+}", scope=SCOPE)
 async def update_banner(request: web.Request) -> web.Response:
-    return await _update_one(
+    return await update_v2_record(
         request, "banners", "banner_id", lambda _store, body, _rec: _banner_changes(body, False)
     )
 
 
 @routes.delete(r"/v2/banners/{banner_id:\d+}", scope=SCOPE)
 async def delete_banner(request: web.Request) -> web.Response:
-    return _delete_one(request, "banners", "banner_id")
+    return delete_v2_record(request, "banners", "banner_id")
 
 
 @routes.delete("/v2/banners", scope=SCOPE)
 async def delete_banners(request: web.Request) -> web.Response:
-    return _delete_all(request, "banners")
+    return delete_all_v2_records(request, "banners")
 
 
 # Promotions ---------------------------------------------------------------------------------
