@@ -108,17 +108,20 @@ def _page_fields(item: Any, index: int, *, creating: bool) -> dict[str, Any]:
     return {k: item[k] for k in PAGE_FIELDS if k in item}
 
 
-def _as_list(body: Any) -> list[Any]:
-    return body if isinstance(body, list) else [body]
+async def _page_batch(request: web.Request) -> list[Any]:
+    """One page or an array of them, counted as the request's items; 413 past PAGE_BATCH."""
+    body = await request.json()
+    items = body if isinstance(body, list) else [body]
+    request["items"] = len(items)
+    if len(items) > PAGE_BATCH:
+        raise ApiError(413, f"The batch holds {len(items)} pages; the limit is {PAGE_BATCH}")
+    return items
 
 
 @routes.post("/v3/content/pages", scope=SCOPE)
 async def create_pages(request: web.Request) -> web.Response:
     store = store_of(request)
-    items = _as_list(await request.json())
-    request["items"] = len(items)
-    if len(items) > PAGE_BATCH:
-        raise ApiError(413, f"The batch holds {len(items)} pages; the limit is {PAGE_BATCH}")
+    items = await _page_batch(request)
     planned = [_page_fields(item, i, creating=True) for i, item in enumerate(items)]
     col = store.collection("pages")
     created = []
@@ -147,10 +150,7 @@ async def create_pages(request: web.Request) -> web.Response:
 @routes.put("/v3/content/pages", scope=SCOPE)
 async def update_pages(request: web.Request) -> web.Response:
     store = store_of(request)
-    items = _as_list(await request.json())
-    request["items"] = len(items)
-    if len(items) > PAGE_BATCH:
-        raise ApiError(413, f"The batch holds {len(items)} pages; the limit is {PAGE_BATCH}")
+    items = await _page_batch(request)
     col = store.collection("pages")
     planned = []
     for i, item in enumerate(items):
