@@ -239,8 +239,26 @@ async def _json_routing_errors(request: web.Request, handler: Any) -> web.Stream
         return error_response(version, exc.status, str(exc.reason), headers=headers)
 
 
+@web.middleware
+async def _writes_drop_renders(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Any write request empties every store's render cache once it is done.
+
+    Collection writes already do; this also covers handlers that change a record in place.
+    """
+    try:
+        response: web.StreamResponse = await handler(request)
+        return response
+    finally:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            for store in request.app[STATE_KEY].stores.values():
+                store.renders.invalidate()
+
+
 def make_app(state: EmulatorState) -> web.Application:
-    app = web.Application(client_max_size=64 * 1024 * 1024, middlewares=[_json_routing_errors])
+    app = web.Application(
+        client_max_size=64 * 1024 * 1024,
+        middlewares=[_json_routing_errors, _writes_drop_renders],
+    )
     app[STATE_KEY] = state
     for spec in all_routes():
         app.router.add_route(spec.method, STORE_PREFIX + spec.path, _endpoint(state, spec))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from bigcommerce_emulator.errors import ApiError
@@ -153,6 +154,46 @@ def _manual_predicates(query: Mapping[str, str]) -> list[Callable[[Record], bool
     return preds
 
 
+def _id_bounds(query: Mapping[str, str]) -> tuple[int | None, int | None]:
+    """The inclusive id range the id filters allow (already validated by the predicates)."""
+    lo: int | None = None
+    hi: int | None = None
+    for key, shift, low in (
+        ("id", 0, None),
+        ("id:min", 0, True),
+        ("id:greater", 1, True),
+        ("id:max", 0, False),
+        ("id:less", -1, False),
+    ):
+        if key not in query:
+            continue
+        v = parse_int(query[key]) + shift
+        if low is not False:
+            lo = v if lo is None else max(lo, v)
+        if low is not True:
+            hi = v if hi is None else min(hi, v)
+    return lo, hi
+
+
+def _modified_bounds(query: Mapping[str, str]) -> tuple[datetime | None, datetime | None]:
+    # A calendar day gets the time of day at parsing: only the predicates may read it.
+    def bound(key: str) -> datetime | None:
+        raw = query.get(key)
+        if raw is None or DATE_ONLY.match(raw.strip()):
+            return None
+        return parse_date(raw)
+
+    return bound("date_modified:min"), bound("date_modified:max")
+
+
+def _size(span: tuple[int, int]) -> int:
+    return span[1] - span[0]
+
+
+def _has_modified(r: Record) -> bool:
+    return isinstance(r.get("date_modified"), datetime)
+
+
 def list_products(store: Store, query: Mapping[str, str]) -> list[Record]:
     products = collection(store, "products")
     plain = {k: v for k, v in query.items() if k not in MANUAL}
@@ -162,10 +203,19 @@ def list_products(store: Store, query: Mapping[str, str]) -> list[Record]:
         raise ApiError(422, "Invalid sort value", errors={"sort": f"must be one of {SORTS}"})
     desc = (query.get("direction") or "asc").lower() == "desc"
     base: list[Record]
+    id_lo, id_hi = _id_bounds(query)
+    by_id = products.id_span(id_lo, id_hi) if (id_lo, id_hi) != (None, None) else None
+    lo, hi = _modified_bounds(query)
+    by_date = products.modified_span(lo, hi) if (lo, hi) != (None, None) else None
     if sort == "date_modified":
-        lo = parse_date(query["date_modified:min"]) if "date_modified:min" in query else None
-        hi = parse_date(query["date_modified:max"]) if "date_modified:max" in query else None
-        base = products.modified_between(lo, hi)
+        if by_id is not None and (by_date is None or _size(by_id) < _size(by_date)):
+            # A narrow id range: its few records sorted beat the whole modification order.
+            base = sorted(
+                (r for r in products.ids_between(id_lo, id_hi) if _has_modified(r)),
+                key=lambda r: (r["date_modified"], r["id"]),
+            )
+        else:
+            base = products.modified_between(lo, hi)
     elif "id:in" in query:
         ids = sorted({parse_int(p) for p in query["id:in"].split(",") if p.strip()})
         base = [r for i in ids if (r := products.get(i)) is not None]
@@ -173,6 +223,10 @@ def list_products(store: Store, query: Mapping[str, str]) -> list[Record]:
         skus = query.get("sku:in", query.get("sku", "")).split(",")
         found = {r["id"]: r for s in skus if s for r in products.where("sku", s)}
         base = [found[i] for i in sorted(found)]
+    elif by_id is not None and (by_date is None or _size(by_id) <= _size(by_date)):
+        base = products.ids_between(id_lo, id_hi)
+    elif by_date is not None:
+        base = sorted(products.modified_between(lo, hi), key=lambda r: r["id"])
     else:
         base = list(products.items.values())
     rows = apply(base, preds)

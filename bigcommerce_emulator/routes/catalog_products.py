@@ -230,10 +230,16 @@ async def list_all(request: web.Request) -> web.Response:
     includes = includes_of(query)
     max_limit = 10 if SMALL_PAGE_INCLUDES.intersection(includes) else 250
     rows = list_products(store, query)
+    shape = (
+        "v3/products",
+        tuple(includes),
+        query.get("include_fields"),
+        query.get("exclude_fields"),
+    )
     return v3_page(
         query,
         rows,
-        render=lambda p: render_product(store, p, includes, query),
+        render=store.renders.renderer(shape, lambda p: render_product(store, p, includes, query)),
         max_limit=max_limit,
         default_limit=min(50, max_limit),
     )

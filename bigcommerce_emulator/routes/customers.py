@@ -240,10 +240,9 @@ async def list_customers(request: web.Request) -> web.Response:
         )
     includes = _includes(query, INCLUDES)
     records = _customer_candidates(store, query)
-
-    def render(r: Record) -> dict[str, Any]:
-        return render_customer(store, r, includes)
-
+    render = store.renders.renderer(
+        ("v3/customers", frozenset(includes)), lambda r: render_customer(store, r, includes)
+    )
     if "after" in query or "before" in query:
         return v3_cursor_page(query, records, render=render)
     return v3_page(query, records, render=render, extra_meta=_cursor_meta(query, records))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from itertools import islice
 from typing import Any
@@ -27,7 +28,7 @@ from bigcommerce_emulator.generator.orders import (
 from bigcommerce_emulator.paging import json_response, v2_page
 from bigcommerce_emulator.render import render_v2
 from bigcommerce_emulator.routes.batch_bodies import object_body, str_list
-from bigcommerce_emulator.routes.order_view import render_order
+from bigcommerce_emulator.routes.order_view import api_base, render_order
 from bigcommerce_emulator.routing import Routes, int_param, query_of, record_or_404, store_of
 from bigcommerce_emulator.store import Record, Store, now
 
@@ -89,6 +90,11 @@ def _preds(query: dict[str, str]) -> list[Pred]:
     return preds
 
 
+def _modified_within(r: Record, lo: datetime | None, hi: datetime | None) -> bool:
+    dm = r.get("date_modified")
+    return isinstance(dm, datetime) and (lo is None or dm >= lo) and (hi is None or dm <= hi)
+
+
 def select_orders(store: Store, query: dict[str, str], want: int | None = None) -> list[Record]:
     """Matching orders in the requested order; with ``want``, at least the first ``want``."""
     col = store.collection("orders")
@@ -99,13 +105,20 @@ def select_orders(store: Store, query: dict[str, str], want: int | None = None) 
     if field not in SORTS:
         raise ApiError(400, f"The sort field '{field}' is not supported.")
     desc = direction.lower() == "desc"
-    if lo is not None or hi is not None:
+    preds = _preds(query)
+    # Candidates from whichever index gives fewer: the id range or the modification window.
+    id_lo = parse_int(query["min_id"]) if query.get("min_id") else None
+    id_hi = parse_int(query["max_id"]) if query.get("max_id") else None
+    by_id = col.id_span(id_lo, id_hi)
+    by_date = col.modified_span(lo, hi) if lo is not None or hi is not None else None
+    if by_date is not None and by_date[1] - by_date[0] <= by_id[1] - by_id[0]:
         records = col.modified_between(lo, hi)  # (date_modified, id) order
         in_order = field == "date_modified"
     else:
-        records = [col.items[i] for i in sorted(col.items)]
+        records = col.ids_between(id_lo, id_hi)
         in_order = field == "id"
-    preds = _preds(query)
+        if by_date is not None:
+            preds.append(lambda r: _modified_within(r, lo, hi))
     if in_order:
         # Already in the requested order: filter lazily and stop once the page is full.
         ordered = reversed(records) if desc else iter(records)
@@ -140,7 +153,11 @@ async def list_orders(request: web.Request) -> web.Response:
     except ValueError:
         want = None  # v2_page answers the malformed parameter
     records = select_orders(store, query, want)
-    return v2_page(query, records, render=lambda r: render_order(request, store, r, includes))
+    render = store.renders.renderer(
+        ("v2/orders", api_base(request), frozenset(includes)),
+        lambda r: render_order(request, store, r, includes),
+    )
+    return v2_page(query, records, render=render)
 
 
 @routes.get("/v2/orders/count", scope=SCOPE)
