@@ -104,12 +104,19 @@ def _name_taken(store: Store, name: str, except_id: int | None = None) -> bool:
     return any(r["id"] != except_id for r in store.collection("price_lists").where("name", name))
 
 
+def _filtered_page(
+    request: web.Request, name: str, fields: dict[str, filters.Parser]
+) -> web.Response:
+    """A page of the collection ``name`` narrowed by the query's documented filters."""
+    query = query_of(request)
+    col = store_of(request).collection(name)
+    records = filters.apply(col, filters.build_predicates(query, fields))
+    return _page(query, records, render_v3)
+
+
 @routes.get("/v3/pricelists", scope=SCOPE)
 async def list_price_lists(request: web.Request) -> web.Response:
-    query = query_of(request)
-    col = store_of(request).collection("price_lists")
-    records = filters.apply(col, filters.build_predicates(query, LIST_FILTERS))
-    return _page(query, records, render_v3)
+    return _filtered_page(request, "price_lists", LIST_FILTERS)
 
 
 @routes.get(r"/v3/pricelists/{price_list_id:\d+}", scope=SCOPE)
@@ -474,10 +481,7 @@ async def create_records_any_list(request: web.Request) -> web.Response:
 
 @routes.get("/v3/pricelists/assignments", scope=SCOPE)
 async def list_assignments(request: web.Request) -> web.Response:
-    query = query_of(request)
-    col = store_of(request).collection("price_list_assignments")
-    records = filters.apply(col, filters.build_predicates(query, ASSIGNMENT_FILTERS))
-    return _page(query, records, render_v3)
+    return _filtered_page(request, "price_list_assignments", ASSIGNMENT_FILTERS)
 
 
 def _check_assignment(store: Store, item: Any, index: int | None) -> dict[str, Any]:
