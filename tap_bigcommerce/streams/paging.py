@@ -129,6 +129,12 @@ class ListEndpoint:
 # List parameters that shape the answer rather than select records.
 _NOT_FILTERS = frozenset({"include", "consignment_structure", "sort", "limit", "page"})
 
+# Fewest pages of records per time range when a read without id filters is split.
+RANGE_MIN_PAGES = 20
+
+# A first page whose ids span this much less than the set's size does not bound the ids.
+SPAN_SLACK = 1.05
+
 # Reads of one list before giving up when its size keeps changing under the reader.
 READ_ATTEMPTS = 3
 
@@ -220,6 +226,11 @@ def _fmt(ts: datetime) -> str:
     return utc_iso(ts)
 
 
+def _holds_all(page: Page) -> bool:
+    """The answer says it holds every record matching its query (no need to ask again)."""
+    return page.total is not None and page.total <= len(page.records)
+
+
 @dataclass
 class Progress:
     """What the reader reports alongside each page: may the bookmark advance with it?"""
@@ -292,8 +303,9 @@ class KeysetReader:
         frozen_at = self.now().replace(microsecond=0)
         settle = _fmt(frozen_at)
         if self.spec.has_id_range:
-            lowest_id = min(int(r["id"]) for r in first.records)
-            windows = self._windows(last, frozen_at, lowest_id)
+            assert total is not None
+            ids = [int(r["id"]) for r in first.records]
+            windows = self._windows(last, frozen_at, min(ids), max(ids), total)
         else:
             windows = self._time_windows(last, frozen_at, remaining)
         for records in windows:
@@ -320,9 +332,10 @@ class KeysetReader:
             if fresh:
                 yield fresh, Progress(sorted=True)
                 last = self._key(fresh[-1])
-            if len(page.records) < self.page_size:
+            if len(page.records) < self.page_size or _holds_all(page):
                 return
-            if not fresh:
+            # A full page of one second: asking again from that second returns this page.
+            if not fresh or self._key(page.records[0])[0] == last[0]:
                 # A full page of one timestamp, all already emitted: walk that second by id.
                 yield from self._tie(last)
                 nxt = datetime.fromisoformat(last[0]) + timedelta(seconds=1)
@@ -355,8 +368,13 @@ class KeysetReader:
         while True:
             found = False
             page_no = 1
+            # A past second only loses records (a change stamps the present): if every page
+            # of a pass reports the same total, nothing shifted and one pass is enough.
+            past = ts < _fmt(self.now().replace(microsecond=0))
+            totals: set[int | None] = set()
             while True:
                 page = self._page({**base, **spec.sort_modified_asc, "page": page_no})
+                totals.add(page.total)
                 fresh = [
                     r for r in page.records if int(r["id"]) > after_id and int(r["id"]) not in done
                 ]
@@ -367,51 +385,66 @@ class KeysetReader:
                 if len(page.records) < self.page_size:
                     break
                 page_no += 1
-            if not found or page_no == 1:
+            if not found or page_no == 1 or (past and None not in totals and len(totals) == 1):
                 return
 
     def _windows(
-        self, last: tuple[str, int], frozen_at: datetime, lowest_id: int
+        self,
+        last: tuple[str, int],
+        frozen_at: datetime,
+        lowest_id: int,
+        highest_id: int,
+        total: int,
     ) -> Iterator[list[Record]]:
-        """The frozen set (last[0] <= modified <= S) in id windows, fetched in parallel."""
+        """The frozen set (last[0] <= modified <= S) in id windows, fetched in parallel.
+
+        Windows are ``page_size`` ids wide and aligned on multiples of it (dense ids fill
+        each one exactly); the first is open below and the last open above, so ids outside
+        the range the first page showed are still walked. A first page spread over the
+        ids shows where they end (its highest id is near the top); when its ids span
+        clearly fewer ids than the set has records (ids follow modification order), one
+        request for the highest id lays out the windows instead.
+        """
         spec = self.spec
         assert spec.until_param and spec.sort_id_asc is not None and spec.sort_id_desc
+        assert spec.id_min_param and spec.id_max_param
         frozen: Params = {
             spec.since_param: last[0],
             spec.until_param: _fmt(frozen_at),
             "page": 1,
         }
-        top = self.endpoint.fetch({**frozen, **spec.sort_id_desc, "limit": 1}).records
-        if not top:
-            return
-        max_id = int(top[0]["id"])
-        assert spec.id_min_param and spec.id_max_param
+        if (highest_id - lowest_id + 1) * SPAN_SLACK < total:
+            top = self.endpoint.fetch({**frozen, **spec.sort_id_desc, "limit": 1}).records
+            if not top:
+                return
+            highest_id = max(highest_id, int(top[0]["id"]))
         id_min, id_max = spec.id_min_param, spec.id_max_param
         sort_id_asc = spec.sort_id_asc
+        size = self.page_size
 
-        def window(lo: int, hi: int) -> list[Record]:
+        def window(lo: int, hi: int | None) -> list[Record]:
             out: list[Record] = []
             cursor = lo
             while True:
-                params = {**frozen, **sort_id_asc, id_max: hi}
+                params = {**frozen, **sort_id_asc}
+                if hi is not None:
+                    params[id_max] = hi
                 if cursor > 0:
                     params[id_min] = cursor
                 page = self._page(params)
                 out.extend(r for r in page.records if self._key(r) > last)
-                if len(page.records) < self.page_size:
+                if len(page.records) < size or _holds_all(page):
                     return out
                 cursor = int(page.records[-1]["id"]) + 1
-                if cursor > hi:
+                if hi is not None and cursor > hi:
                     return out
 
-        # The first window is open below (ids under the lowest one seen so far are walked
-        # by id if there are many); the rest are page_size ids wide.
-        first_hi = lowest_id + self.page_size - 1
-        bounds = [(0, first_hi)]
-        lo = first_hi + 1
-        while lo <= max_id:
-            bounds.append((lo, lo + self.page_size - 1))
-            lo += self.page_size
+        first = (lowest_id - 1) // size  # window j holds ids j*size+1 .. (j+1)*size
+        last_window = max(first, (highest_id - 1) // size)
+        bounds: list[tuple[int, int | None]] = [
+            (0 if j == first else j * size + 1, None if j == last_window else (j + 1) * size)
+            for j in range(first, last_window + 1)
+        ]
         tasks = [(lambda lo=lo, hi=hi: window(lo, hi)) for lo, hi in bounds]
         for records in ordered_prefetch(self.executor, tasks, 2 * self.concurrency):
             if records:
@@ -420,38 +453,29 @@ class KeysetReader:
     def _time_windows(
         self, last: tuple[str, int], frozen_at: datetime, remaining_pages: int
     ) -> Iterator[list[Record]]:
-        """The frozen set cut into time ranges of about equal size (cut points found with
-        one-record probes at page multiples), each walked by keyset in its own thread.
+        """The frozen set cut into time ranges, each walked by keyset in its own thread.
 
-        Pages are emitted as they arrive, so nothing waits for a slow range and memory
-        holds at most a queue of pages; the bookmark settles only when all are done."""
+        The cuts divide the time after the first page evenly, so no request is spent
+        finding cut points (a wrong guess costs balance between threads, not
+        requests: each range ends on one short page either way). Pages are emitted as they
+        arrive, so nothing waits for a slow range and memory holds at most a queue of
+        pages; the bookmark settles only when all are done."""
         spec = self.spec
         assert spec.until_param is not None
         until = _fmt(frozen_at)
-        count = min(self.concurrency, remaining_pages)
-        per = math.ceil(remaining_pages / count)
-        base: Params = {
-            spec.since_param: last[0],
-            spec.until_param: until,
-            **spec.sort_modified_asc,
-            "limit": 1,
-        }
-
-        def probe(position: int) -> str | None:
-            records = self.endpoint.fetch({**base, "page": position + 1}).records
-            return str(records[0][spec.modified_field]) if records else None
-
-        # Each keyset request after the first re-reads the last record emitted (the :min
-        # filter is inclusive), so a page brings page_size - 1 new records: ranges of
-        # per * (page_size - 1) records take ``per`` requests and end on a short page.
-        positions = [i * per * (self.page_size - 1) for i in range(1, count)]
-        cuts = sorted({c for c in self.executor.map(probe, positions) if c and c > last[0]})
+        start = datetime.fromisoformat(last[0])
+        span = (frozen_at - start).total_seconds()
+        # Ranges of several pages each: every range ends on a short page, and fewer
+        # ranges waste fewer of them.
+        count = max(1, min(self.concurrency, remaining_pages // RANGE_MIN_PAGES, int(span)))
         ranges: list[tuple[tuple[str, int], str]] = []
         low = last
-        for cut in cuts:
-            high = _fmt(datetime.fromisoformat(cut) - timedelta(seconds=1))
-            ranges.append((low, high))
-            low = (cut, 0)
+        for i in range(1, count):
+            cut = (start + timedelta(seconds=span * i / count)).replace(microsecond=0)
+            if _fmt(cut) <= low[0]:
+                continue
+            ranges.append((low, _fmt(cut - timedelta(seconds=1))))
+            low = (_fmt(cut), 0)
         ranges.append((low, until))
         yield from self._run_ranges(ranges)
 

@@ -101,3 +101,33 @@ def test_a_sync_under_a_small_quota_sees_no_429(emulator: Emulator) -> None:
     statuses = [e["status"] for e in emulator.requests_log(since)]
     # 1 page of orders + 150 coupon requests at 40 per second, all paced, none refused.
     assert len(statuses) == 151 and set(statuses) <= {200, 204}, Counter(statuses)
+
+
+def test_parallel_multi_page_reads_make_the_stated_requests(shared_emulator: Emulator) -> None:
+    # 10 records a page turns the small store into multi-page reads that go parallel.
+    since = max((e["seq"] for e in shared_emulator.requests_log()), default=0)
+    cfg = base_config(shared_emulator, page_size=10, max_concurrency=4)
+    run = run_tap(cfg, streams=["products", "customers", "orders"])
+    assert run.returncode == 0, run.stderr[-3000:]
+    made = Counter(
+        e["path"].split(f"/stores/{shared_emulator.store_hash}", 1)[1]
+        for e in shared_emulator.requests_log(since)
+    )
+    sizes = {s: len(shared_emulator.collection(s)) for s in ("products", "customers", "orders")}
+    assert sizes == {"products": 40, "customers": 60, "orders": 150}
+    assert {s: len(set(run.ids(s))) for s in sizes} == sizes
+    assert made == {
+        # The first page (date_modified order); its ids span less than the 40 records,
+        # so one request finds the highest id; ids 1-40 in four windows of 10 (the last
+        # open above); the closing sweep from the freeze time.
+        "/v3/catalog/products": 1 + 1 + 4 + 1,
+        # No id filters: the first page, then one time range (too few pages to split)
+        # walked by keyset, 9 new records a request (the :min filter re-reads the last
+        # one), and the sweep.
+        "/v3/customers": 1 + 6 + 1,
+        # v2 has no total: the count. The first page's ids span the 150 orders (ids
+        # 101-250), so no request for the highest id: 15 windows of 10 ids (the first
+        # open below, the last open above), and the sweep.
+        "/v2/orders/count": 1,
+        "/v2/orders": 1 + 15 + 1,
+    }, made
