@@ -30,7 +30,7 @@ from bigcommerce_emulator.routes.batch_bodies import (
     str_list,
 )
 from bigcommerce_emulator.routing import Routes, query_of, store_of
-from bigcommerce_emulator.store import Record, Store, now
+from bigcommerce_emulator.store import Collection, Record, Store, now
 
 routes = Routes()
 SCOPE = "store_v2_customers"
@@ -167,6 +167,13 @@ def _data(items: list[dict[str, Any]]) -> web.Response:
 
 
 # Customers --------------------------------------------------------------------------------
+
+
+def _of_customers(col: Collection, customer_ids: list[int]) -> list[Record]:
+    """The records of these customers (through the customer_id index), in id order."""
+    return sorted(
+        (r for c in set(customer_ids) for r in col.where("customer_id", c)), key=lambda r: r["id"]
+    )
 
 
 def _ids_to_delete(request: web.Request) -> list[int]:
@@ -459,9 +466,7 @@ async def list_addresses(request: web.Request) -> web.Response:
     col = store.collection("customer_addresses")
     cust_ids = id_list(query, "customer_id:in")
     if cust_ids is not None and id_list(query) is None:
-        records = sorted(
-            (r for c in set(cust_ids) for r in col.where("customer_id", c)), key=lambda r: r["id"]
-        )
+        records = _of_customers(col, cust_ids)
     else:
         records = narrow(col, id_list(query), None, None)
     preds = build_predicates(query, {"customer_id": parse_int, "company": parse_str})
@@ -633,9 +638,7 @@ async def list_attribute_values(request: web.Request) -> web.Response:
     lo, hi = date_window(query, "date_modified")
     cust_ids = id_list(query, "customer_id:in")
     if cust_ids is not None and lo is None and hi is None:
-        records = sorted(
-            (r for c in set(cust_ids) for r in col.where("customer_id", c)), key=lambda r: r["id"]
-        )
+        records = _of_customers(col, cust_ids)
     else:
         records = sorted(narrow(col, None, lo, hi), key=lambda r: r["id"])
     preds = build_predicates(
