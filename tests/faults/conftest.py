@@ -39,8 +39,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if report.passed and report.when == "call":
             row.result = "pass"
         elif report.failed:
-            message = str(call.excinfo.value).splitlines() if call.excinfo else []
-            row.result = "FAIL" + (f": {message[0][:160]}" if message else "")
+            lines = str(call.excinfo.value).split("\n") if call.excinfo else []
+            # A process's error line says more than the first line of its log tail.
+            errors = [x.rsplit("|", 1)[-1].strip() for x in lines if "| ERROR" in x]
+            message = errors[-1] if errors else (lines[0] if lines else "")
+            row.result = "FAIL" + (f": {message[:160]}" if message else "")
     return report
 
 
