@@ -1,15 +1,24 @@
 """One request pacer per store, shared by every thread and client of the process.
 
-BigCommerce counts requests per store over a fixed window (``X-Rate-Limit-Time-Window-Ms``);
-every app and thread of the store draws from the same quota. Every response reports what is
-left (``X-Rate-Limit-Requests-Left``) and when the window resets
-(``X-Rate-Limit-Time-Reset-Ms``). The pacer keeps a conservative estimate of what is left
-(the server's figure minus the requests still in flight, minus every request sent since),
-lets requests go at once while the estimate is comfortable, spreads the last
-``reserve`` requests of a window evenly over the time left in it (so a window's quota is
-spent by its reset, never before), and waits for the reset when nothing is left. Because
-the estimate always restarts from the server's own figure, another client spending part of
-the quota slows this one down at the next response.
+BigCommerce counts requests per store over a fixed window (``X-Rate-Limit-Time-Window-Ms``)
+that opens with the first request after the previous one ended; every app and thread of
+the store draws from the same quota. The server counts a request when it arrives, and the
+answer reports what was left right after (``X-Rate-Limit-Requests-Left``) and when the
+window resets (``X-Rate-Limit-Time-Reset-Ms``).
+
+Accounting: the highest count the server has reported in the current window already holds
+every request that arrived before the one it answered, including ours that were answered
+with a lower count. What it may not hold yet are our requests still in flight (and those
+that failed without an answer). So the requests left to us now are at most
+``quota - highest count - in flight - unanswered failures``. That figure is recomputed from
+the answers, never only lowered, so a request that was still in flight when a higher count
+came back stops being counted twice as soon as its own answer arrives.
+
+Pacing: while something is left, requests go at once (a process alone spends the window's
+quota as fast as its threads allow); with nothing left, everyone waits for the reset.
+Another client is only assumed when the server counts more requests in a window than this
+process sent since that window may have opened; then, for that window and the next, the
+rest of the window's quota is spread evenly over the time left in it.
 """
 
 from __future__ import annotations
@@ -27,6 +36,11 @@ WINDOW_MS = "X-Rate-Limit-Time-Window-Ms"
 # Safety margin added to every wait for a reset: the server's clock and ours differ by a
 # network trip at most, and a request arriving a little after the reset costs nothing.
 RESET_MARGIN_S = 0.05
+# How far apart two answers' window ends may be and still describe one window, when the
+# window's length is not known (it is half the window otherwise).
+_DEFAULT_TOLERANCE_S = 0.5
+# Windows after the one where another client was last seen that are still paced as shared.
+_SHARED_WINDOWS = 1
 
 
 @dataclass(frozen=True)
@@ -59,31 +73,34 @@ def _int_or_none(value: str | None) -> int | None:
 class RateLimiter:
     """Thread-safe pacer; ``acquire`` before sending, ``release`` with the answer's headers."""
 
-    def __init__(
-        self,
-        *,
-        reserve_fraction: float = 0.1,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._cond = threading.Condition()
         self._clock = clock
-        self._reserve_fraction = reserve_fraction
         self._quota: int | None = None
         self._window_s: float | None = None
-        self._left: float | None = None  # estimate; None until a response reports one
+        # The highest count of the current window the server reported; None until an
+        # answer (or a 429 that stated its wait) tells.
+        self._used: int | None = None
+        # Attempts of this window that ended without an answer: the server may have counted
+        # them, and no answer will say.
+        self._unanswered = 0
+        self._in_flight = 0
+        # Our requests that may be counted in the current window: those in flight when it
+        # opened and every one sent since. More counted than that is another client.
+        self._sent_in_window = 0
         self._reset_at: float = 0.0
         self._blocked_until: float = 0.0
-        self._in_flight = 0
         self._last_send = 0.0
-        # Bumped when the window rolls over here: answers to requests sent before that
-        # describe the old window and must not reset the new one's estimate.
+        # Bumped by a 429: answers to requests sent before it carry older figures.
         self._epoch = 0
         # False while the window is our own guess (after a 429 or a local rollover): the
-        # server's next answer then replaces it instead of being merged into it.
+        # server's next answer of that window then replaces it instead of being merged.
         self._confirmed = True
-        # Set once the server counts more requests than this process sent: another client
-        # shares the quota, so the whole window is spread, not only its last part.
-        self.shared = False
+        # After a local rollover that followed a confirmed window, answers whose window ends
+        # before this are from the window before (after a 429 the epoch sorts them out).
+        self._guess_floor = float("-inf")
+        # Windows opened since another client was last seen spending (large: never seen).
+        self._windows_since_other = 1 << 30
         self.waited_s = 0.0  # total time threads spent waiting, for logs and benchmarks
 
     # Public API ------------------------------------------------------------------
@@ -101,9 +118,8 @@ class RateLimiter:
                 self.waited_s += wait
                 self._cond.wait(timeout=wait)
             self._in_flight += 1
+            self._sent_in_window += 1
             self._last_send = self._clock()
-            if self._left is not None:
-                self._left -= 1
             return self._epoch
 
     def release(self, headers: Mapping[str, str] | None, ticket: int | None = None) -> None:
@@ -112,23 +128,11 @@ class RateLimiter:
             self._in_flight = max(0, self._in_flight - 1)
             parsed = RateHeaders.parse(headers) if headers is not None else None
             stale = ticket is not None and ticket != self._epoch
-            if parsed is not None and not stale:
-                now = self._clock()
-                self._quota = parsed.quota if parsed.quota is not None else self._quota
-                self._window_s = parsed.window_s if parsed.window_s else self._window_s
-                # Requests still in flight may not be counted in this answer yet.
-                observed = parsed.left - self._in_flight
-                if self._left is None or not self._confirmed or self._rolled(now, parsed):
-                    self._left = observed
-                    self._reset_at = now + parsed.reset_s
-                    self._confirmed = True
-                else:
-                    if observed < self._left - 1:
-                        self.shared = True
-                    # Answers can arrive out of order: within one window what is left only
-                    # goes down, so an older, higher figure must not raise the estimate.
-                    self._left = min(self._left, observed)
-                    self._reset_at = max(self._reset_at, now + parsed.reset_s)
+            if parsed is None:
+                if not stale and self._used is not None:
+                    self._unanswered += 1
+            elif not stale:
+                self._learn(parsed, self._clock())
             self._cond.notify_all()
 
     def penalize(self, wait_s: float, *, stated: bool = False) -> None:
@@ -146,49 +150,97 @@ class RateLimiter:
             self._blocked_until = max(self._blocked_until, now + wait_s)
             self._epoch += 1
             self._confirmed = False
-            if stated:
-                self._left = 0
+            self._guess_floor = float("-inf")
+            if stated and self._quota is not None:
+                self._used = self._quota
                 self._reset_at = self._blocked_until
             else:
-                self._left = None
-            self.shared = True  # a refusal we did not foresee: someone else spends too
+                self._used = None
+            # A refusal we did not foresee: someone else spends the quota too.
+            self._windows_since_other = 0
             self._cond.notify_all()
 
     @property
     def in_flight(self) -> int:
         return self._in_flight
 
-    # Pacing --------------------------------------------------------------------
-    def _rolled(self, now: float, parsed: RateHeaders) -> bool:
-        # The server started a new window since our last estimate.
-        return now + parsed.reset_s > self._reset_at + 0.5 * (self._window_s or 0.0)
+    @property
+    def shared(self) -> bool:
+        """Another client was seen spending this store's quota in this window or the last."""
+        return self._windows_since_other <= _SHARED_WINDOWS
 
+    # Accounting ------------------------------------------------------------------
+    def _left(self) -> int | None:
+        if self._used is None or self._quota is None:
+            return None
+        return self._quota - self._used - self._in_flight - self._unanswered
+
+    def _learn(self, parsed: RateHeaders, now: float) -> None:
+        if parsed.quota is not None:
+            self._quota = parsed.quota
+        elif self._quota is None or parsed.left >= self._quota:
+            self._quota = parsed.left + 1  # at least what is left plus this request
+        self._window_s = parsed.window_s or self._window_s
+        used = self._quota - parsed.left
+        # The answer arrived after the server counted it: the window ends at the latest
+        # this far from now, which is never before the server's own reset.
+        ends_at = now + parsed.reset_s
+        tolerance = 0.5 * self._window_s if self._window_s else _DEFAULT_TOLERANCE_S
+        if self._used is None or not self._confirmed:
+            if ends_at < self._guess_floor:
+                return  # from the window before the one we guessed had opened
+            # Nothing known, or the window was our guess: the server's figures replace it.
+            self._used = used
+            self._reset_at = ends_at
+            self._confirmed = True
+        elif ends_at > self._reset_at + tolerance:
+            # The server opened a new window: this request and any still in flight may be
+            # counted in it.
+            self._open_window(sent=self._in_flight + 1)
+            self._used = used
+            self._reset_at = ends_at
+        elif ends_at < self._reset_at - tolerance:
+            return  # an answer from a window already over
+        else:
+            self._used = max(self._used, used)
+            self._reset_at = max(self._reset_at, ends_at)
+        if used > self._sent_in_window:
+            self._windows_since_other = 0
+
+    def _open_window(self, *, sent: int) -> None:
+        self._sent_in_window = sent
+        self._unanswered = 0
+        self._windows_since_other = min(self._windows_since_other + 1, 1 << 30)
+
+    # Pacing --------------------------------------------------------------------
     def _wait_needed(self, now: float) -> float:
         if now < self._blocked_until:
             return self._blocked_until - now
-        if self._left is None:
+        if self._used is None:
             # Nothing known yet: one request goes alone and its answer tells the rest.
             return 0.0 if self._in_flight == 0 else 1.0
         if now >= self._reset_at:
-            # The window rolled over; the next request starts a new one. When it started
-            # is a guess until the server's next answer says.
-            self._epoch += 1
+            # The window is over; the next request opens a new one, and every request
+            # still in flight may be counted in it. When it ends is a guess until the
+            # server's next answer says.
+            self._open_window(sent=self._in_flight)
+            if self._confirmed and self._window_s is not None:
+                self._guess_floor = now + 0.5 * self._window_s
             self._confirmed = False
-            if self._quota is not None:
-                self._left = self._quota - self._in_flight
-                self._reset_at = now + (self._window_s or 0.0)
-            else:
-                self._left = None
+            self._used = 0
+            self._reset_at = now + (self._window_s or 0.0)
+            if self._window_s is None:
+                self._used = None
                 return 0.0 if self._in_flight == 0 else 1.0
-            return 0.0 if self._left > 0 else self._window_s or 0.0
-        if self._left <= 0:
-            return self._reset_at - now + RESET_MARGIN_S
-        quota = self._quota or 0
-        reserve = quota if self.shared else max(1.0, quota * self._reserve_fraction)
-        if self._left > reserve:
+        left = self._left()
+        assert left is not None
+        if left <= 0:
+            return max(self._reset_at - now + RESET_MARGIN_S, 0.001)
+        if not self.shared:
             return 0.0
-        # Spread the rest of the window's quota evenly over the time left in it.
-        interval = (self._reset_at - now) / self._left
+        # Another client spends too: spread the rest of the window's quota evenly over the
+        # time left in it, so both see each other's spending before it runs out.
+        interval = (self._reset_at - now) / left
         return self._last_send + interval - now
 
 
