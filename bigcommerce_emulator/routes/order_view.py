@@ -14,7 +14,7 @@ from bigcommerce_emulator.generator.orders import (
     PRODUCT_DEFAULTS,
     STATUS_NAMES,
 )
-from bigcommerce_emulator.render import render_v2, render_v3
+from bigcommerce_emulator.render import PLAIN, render_v2, render_v3, v2_money
 from bigcommerce_emulator.store import Record, Store
 
 # Fields of a line item, in the real API's order; the item schema allows no others.
@@ -79,26 +79,27 @@ PRODUCT_KEYS = (
 )
 
 
-_PLAIN = (str, int, bool, float, type(None))
-
-
 def v2(obj: Any) -> Any:
     """``render_v2`` with the common cases first: a page of orders holds ~70,000 values."""
     t = type(obj)
-    if t in _PLAIN:
+    if t in PLAIN:
         return obj
     if t is Decimal:
-        return f"{obj:.4f}"
+        return v2_money(obj)
     if t is dict:
-        return {k: v2(v) for k, v in obj.items() if k[:1] != "_"}
+        return {k: (v if type(v) in PLAIN else v2(v)) for k, v in obj.items() if k[:1] != "_"}
     if t is list:
-        return [v2(v) for v in obj]
+        return [v if type(v) in PLAIN else v2(v) for v in obj]
     return render_v2(obj)
 
 
 def api_base(request: web.Request) -> str:
-    """The v2 base URL of this store as the client reached it."""
-    return f"{request.scheme}://{request.host}/stores/{request.match_info['store_hash']}/v2"
+    """The v2 base URL of this store as the client reached it (kept: each order has 5 links)."""
+    base: str | None = request.get("v2_api_base")
+    if base is None:
+        store_hash = request.match_info["store_hash"]
+        base = request["v2_api_base"] = f"{request.scheme}://{request.host}/stores/{store_hash}/v2"
+    return base
 
 
 def link(request: web.Request, resource: str) -> dict[str, str]:
@@ -106,8 +107,8 @@ def link(request: web.Request, resource: str) -> dict[str, str]:
 
 
 def render_product(rec: Record) -> dict[str, Any]:
-    merged = {**PRODUCT_DEFAULTS, **rec}
-    return {k: v2(merged.get(k)) for k in PRODUCT_KEYS}
+    get = {**PRODUCT_DEFAULTS, **rec}.get
+    return {k: (v if type(v := get(k)) in PLAIN else v2(v)) for k in PRODUCT_KEYS}
 
 
 def render_fee(rec: Record) -> dict[str, Any]:
