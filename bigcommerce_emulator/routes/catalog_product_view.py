@@ -25,6 +25,7 @@ from bigcommerce_emulator.filters import (
     sort_records,
 )
 from bigcommerce_emulator.generator.catalog_model import collection
+from bigcommerce_emulator.narrowing import id_range, span_size
 from bigcommerce_emulator.render import render_v3
 from bigcommerce_emulator.routes.catalog_common import select_fields
 from bigcommerce_emulator.store import Record, Store
@@ -154,27 +155,6 @@ def _manual_predicates(query: Mapping[str, str]) -> list[Callable[[Record], bool
     return preds
 
 
-def _id_bounds(query: Mapping[str, str]) -> tuple[int | None, int | None]:
-    """The inclusive id range the id filters allow (already validated by the predicates)."""
-    lo: int | None = None
-    hi: int | None = None
-    for key, shift, low in (
-        ("id", 0, None),
-        ("id:min", 0, True),
-        ("id:greater", 1, True),
-        ("id:max", 0, False),
-        ("id:less", -1, False),
-    ):
-        if key not in query:
-            continue
-        v = parse_int(query[key]) + shift
-        if low is not False:
-            lo = v if lo is None else max(lo, v)
-        if low is not True:
-            hi = v if hi is None else min(hi, v)
-    return lo, hi
-
-
 def _modified_bounds(query: Mapping[str, str]) -> tuple[datetime | None, datetime | None]:
     # A calendar day gets the time of day at parsing: only the predicates may read it.
     def bound(key: str) -> datetime | None:
@@ -184,10 +164,6 @@ def _modified_bounds(query: Mapping[str, str]) -> tuple[datetime | None, datetim
         return parse_date(raw)
 
     return bound("date_modified:min"), bound("date_modified:max")
-
-
-def _size(span: tuple[int, int]) -> int:
-    return span[1] - span[0]
 
 
 def _has_modified(r: Record) -> bool:
@@ -203,12 +179,12 @@ def list_products(store: Store, query: Mapping[str, str]) -> list[Record]:
         raise ApiError(422, "Invalid sort value", errors={"sort": f"must be one of {SORTS}"})
     desc = (query.get("direction") or "asc").lower() == "desc"
     base: list[Record]
-    id_lo, id_hi = _id_bounds(query)
+    id_lo, id_hi = id_range(query)
     by_id = products.id_span(id_lo, id_hi) if (id_lo, id_hi) != (None, None) else None
     lo, hi = _modified_bounds(query)
     by_date = products.modified_span(lo, hi) if (lo, hi) != (None, None) else None
     if sort == "date_modified":
-        if by_id is not None and (by_date is None or _size(by_id) < _size(by_date)):
+        if by_id is not None and (by_date is None or span_size(by_id) < span_size(by_date)):
             # A narrow id range: its few records sorted beat the whole modification order.
             base = sorted(
                 (r for r in products.ids_between(id_lo, id_hi) if _has_modified(r)),
@@ -223,7 +199,7 @@ def list_products(store: Store, query: Mapping[str, str]) -> list[Record]:
         skus = query.get("sku:in", query.get("sku", "")).split(",")
         found = {r["id"]: r for s in skus if s for r in products.where("sku", s)}
         base = [found[i] for i in sorted(found)]
-    elif by_id is not None and (by_date is None or _size(by_id) <= _size(by_date)):
+    elif by_id is not None and (by_date is None or span_size(by_id) <= span_size(by_date)):
         base = products.ids_between(id_lo, id_hi)
     elif by_date is not None:
         base = sorted(products.modified_between(lo, hi), key=lambda r: r["id"])

@@ -18,6 +18,7 @@ from aiohttp import web
 
 from bigcommerce_emulator.errors import ApiError
 from bigcommerce_emulator.filters import apply, build_predicates, parse_date, parse_int, parse_str
+from bigcommerce_emulator.narrowing import id_range, modified_within, span_size
 from bigcommerce_emulator.paging import _encode_cursor as encode_cursor
 from bigcommerce_emulator.paging import json_response, v3_cursor_page, v3_page
 from bigcommerce_emulator.render import render_v3
@@ -207,7 +208,6 @@ def _customer_candidates(store: Store, query: dict[str, str]) -> list[Record]:
         for e in str_list(emails):
             found.update(r["id"] for r in col.where("email", e.lower()))
         ids = sorted(found)
-    records = narrow(col, ids, lo, hi)
     preds = build_predicates(
         query,
         {
@@ -227,6 +227,19 @@ def _customer_candidates(store: Store, query: dict[str, str]) -> list[Record]:
     if "name:like" in query:
         parts = [p.lower() for p in str_list(query["name:like"])]
         preds.append(lambda r: any(p in _full_name(r) for p in parts))
+    id_lo, id_hi = id_range(query)
+    by_id = col.id_span(id_lo, id_hi) if (id_lo, id_hi) != (None, None) else None
+    dated = lo is not None or hi is not None
+    if (
+        ids is None
+        and by_id is not None
+        and (not dated or span_size(by_id) < span_size(col.modified_span(lo, hi)))
+    ):
+        records = col.ids_between(id_lo, id_hi)
+        if dated:
+            preds.append(lambda r: modified_within(r, lo, hi))
+    else:
+        records = narrow(col, ids, lo, hi)
     records = apply(records, preds)
     sort = query.get("sort", "")
     field, _, direction = sort.partition(":")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from itertools import islice
 from typing import Any
@@ -25,6 +24,7 @@ from bigcommerce_emulator.generator.orders import (
     build_order,
     collections,
 )
+from bigcommerce_emulator.narrowing import modified_within
 from bigcommerce_emulator.paging import json_response, v2_page
 from bigcommerce_emulator.render import render_v2
 from bigcommerce_emulator.routes.batch_bodies import object_body, str_list
@@ -90,11 +90,6 @@ def _preds(query: dict[str, str]) -> list[Pred]:
     return preds
 
 
-def _modified_within(r: Record, lo: datetime | None, hi: datetime | None) -> bool:
-    dm = r.get("date_modified")
-    return isinstance(dm, datetime) and (lo is None or dm >= lo) and (hi is None or dm <= hi)
-
-
 def select_orders(store: Store, query: dict[str, str], want: int | None = None) -> list[Record]:
     """Matching orders in the requested order; with ``want``, at least the first ``want``."""
     col = store.collection("orders")
@@ -118,7 +113,7 @@ def select_orders(store: Store, query: dict[str, str], want: int | None = None) 
         records = col.ids_between(id_lo, id_hi)
         in_order = field == "id"
         if by_date is not None:
-            preds.append(lambda r: _modified_within(r, lo, hi))
+            preds.append(lambda r: modified_within(r, lo, hi))
     if in_order:
         # Already in the requested order: filter lazily and stop once the page is full.
         ordered = reversed(records) if desc else iter(records)

@@ -138,3 +138,22 @@ def test_every_kind_of_write_shows_in_the_next_cached_read(emulator: Emulator) -
     assert r.status_code == 200, r.text
     orders = _v2_all(emulator, include="consignments.line_items", consignment_structure="object")
     assert orders[1]["customer_message"] == "Leave at the door"
+
+
+def test_customer_id_range_within_a_modified_window(shared_emulator: Emulator) -> None:
+    every, _ = _v3_all(shared_emulator, "/v3/customers", sort="date_modified:asc")
+    ids = sorted(c["id"] for c in every)
+    lo, hi = ids[2], ids[len(ids) // 2]
+    until = sorted(c["date_modified"] for c in every)[len(every) * 2 // 3]
+    want = [
+        c["id"] for c in every if lo <= c["id"] <= hi and _iso(c["date_modified"]) <= _iso(until)
+    ]
+    got, total = _v3_all(
+        shared_emulator,
+        "/v3/customers",
+        sort="date_modified:asc",
+        **{"id:min": lo, "id:max": hi, "date_modified:max": until},
+    )
+    assert [c["id"] for c in got] == want and total == len(want)
+    got, total = _v3_all(shared_emulator, "/v3/customers", **{"id:min": lo, "id:max": hi})
+    assert [c["id"] for c in got] == [i for i in ids if lo <= i <= hi]
