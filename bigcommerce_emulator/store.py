@@ -175,6 +175,24 @@ class Collection:
         ids = index.get(value, set())
         return [self.items[i] for i in sorted(ids)]
 
+    def iter_modified(
+        self, lo: datetime | None = None, hi: datetime | None = None, *, reverse: bool = False
+    ) -> Iterator[Record]:
+        """``modified_between`` read lazily, for callers that stop after one page."""
+        start, end = self.modified_span(lo, hi)
+        keys = self._by_modified[start:end]
+        items = self.items
+        return (items[i] for _, i in (reversed(keys) if reverse else keys))
+
+    def iter_ids(
+        self, lo: int | None = None, hi: int | None = None, *, reverse: bool = False
+    ) -> Iterator[Record]:
+        """``ids_between`` read lazily."""
+        start, end = self.id_span(lo, hi)
+        ids = self._sorted_ids()[start:end]
+        items = self.items
+        return (items[i] for i in (reversed(ids) if reverse else ids))
+
     def modified_between(
         self, lo: datetime | None = None, hi: datetime | None = None
     ) -> list[Record]:

@@ -24,7 +24,7 @@ from bigcommerce_emulator.generator.orders import (
     build_order,
     collections,
 )
-from bigcommerce_emulator.narrowing import modified_within
+from bigcommerce_emulator.narrowing import modified_within, span_size
 from bigcommerce_emulator.paging import json_response, v2_page
 from bigcommerce_emulator.render import render_v2
 from bigcommerce_emulator.routes.batch_bodies import object_body, str_list
@@ -106,20 +106,26 @@ def select_orders(store: Store, query: dict[str, str], want: int | None = None) 
     id_hi = parse_int(query["max_id"]) if query.get("max_id") else None
     by_id = col.id_span(id_lo, id_hi)
     by_date = col.modified_span(lo, hi) if lo is not None or hi is not None else None
-    if by_date is not None and by_date[1] - by_date[0] <= by_id[1] - by_id[0]:
-        records = col.modified_between(lo, hi)  # (date_modified, id) order
+    # Sorting everything by date_modified: the keys are that order when every order has one.
+    whole_by_date = (
+        by_date is None
+        and field == "date_modified"
+        and span_size(by_id) == len(col)
+        and span_size(col.modified_span()) == len(col)
+    )
+    if whole_by_date or (by_date is not None and span_size(by_date) <= span_size(by_id)):
         in_order = field == "date_modified"
+        ordered = col.iter_modified(lo, hi, reverse=desc and in_order)  # (date_modified, id)
     else:
-        records = col.ids_between(id_lo, id_hi)
         in_order = field == "id"
+        ordered = col.iter_ids(id_lo, id_hi, reverse=desc and in_order)
         if by_date is not None:
             preds.append(lambda r: modified_within(r, lo, hi))
+    matching = (r for r in ordered if all(p(r) for p in preds))
     if in_order:
-        # Already in the requested order: filter lazily and stop once the page is full.
-        ordered = reversed(records) if desc else iter(records)
-        matching = (r for r in ordered if all(p(r) for p in preds))
+        # Already in the requested order: stop once the page is full.
         return list(islice(matching, want)) if want is not None else list(matching)
-    records = [r for r in records if all(p(r) for p in preds)]
+    records = list(matching)
     default = "" if field == "external_id" else 0
 
     def key(r: Record) -> tuple[Any, int]:
