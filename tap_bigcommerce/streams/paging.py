@@ -298,7 +298,11 @@ class KeysetReader:
             and remaining > self.keyset_max_pages
         )
         if not parallel or remaining is None:
-            yield from self._keyset(last, None)
+            if self._key(first.records[0])[0] == last[0]:
+                # A full first page of one second: asking again from it returns the same.
+                yield from self._tie_then_keyset(last)
+            else:
+                yield from self._keyset(last, None)
             return
         frozen_at = self.now().replace(microsecond=0)
         settle = _fmt(frozen_at)
@@ -313,6 +317,11 @@ class KeysetReader:
         # Everything modified at or before S has been emitted: the bookmark may move to S.
         yield [], Progress(sorted=False, settle_at=settle)
         yield from self._keyset((settle, 0), None)
+
+    def _tie_then_keyset(self, last: tuple[str, int]) -> Iterator[tuple[list[Record], Progress]]:
+        yield from self._tie(last)
+        nxt = datetime.fromisoformat(last[0]) + timedelta(seconds=1)
+        yield from self._keyset((_fmt(nxt), 0), None)
 
     def _keyset_params(self, since: datetime | str | None, until: str | None) -> Params:
         params: Params = {"page": 1, **self.spec.sort_modified_asc}
