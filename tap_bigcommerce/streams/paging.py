@@ -305,6 +305,11 @@ class KeysetReader:
                 yield from self._keyset(last, None)
             return
         frozen_at = self.now().replace(microsecond=0)
+        # Never freeze before the last key already emitted in order: the first page may
+        # hold a record stamped this very second, and the store's clock is read with a
+        # second's margin. A freeze point behind it would start the final sweep below a
+        # bookmark already passed (the SDK then stops the run on unsorted data).
+        frozen_at = max(frozen_at, datetime.fromisoformat(last[0]))
         settle = _fmt(frozen_at)
         if self.spec.has_id_range:
             assert total is not None
