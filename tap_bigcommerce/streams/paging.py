@@ -240,6 +240,33 @@ class Progress:
     settle_at: str | None = None
 
 
+def _until_total(
+    pages: Iterator[tuple[list[Record], Progress]], emitted: list[Record], total: int | None
+) -> Iterator[tuple[list[Record], Progress]]:
+    """``pages`` until ``total`` distinct records (with ``emitted``) have come out.
+
+    For the sequential keyset read only, whose pages are lazy: once the list's total is
+    reached, the next page could only come back short or empty, so it is not asked for.
+    Stopping early loses nothing. The keyset read goes in (modified, id) order and a
+    change stamps a record with the present, so every record not read yet sorts after
+    the last one emitted: the bookmark (that record's time) never passes it, and the next
+    run, whose filter on the bookmark is inclusive, reads it. At worst a record changed
+    during this run waits for the next one. Ids are counted once: a record changed
+    mid-read comes again at its new time and must not stand in for one not yet read.
+    """
+    if total is None:
+        yield from pages
+        return
+    seen = {int(r["id"]) for r in emitted}
+    if len(seen) >= total:
+        return
+    for records, progress in pages:
+        yield records, progress
+        seen.update(int(r["id"]) for r in records)
+        if len(seen) >= total:
+            return
+
+
 class KeysetReader:
     def __init__(
         self,
@@ -300,9 +327,10 @@ class KeysetReader:
         if not parallel or remaining is None:
             if self._key(first.records[0])[0] == last[0]:
                 # A full first page of one second: asking again from it returns the same.
-                yield from self._tie_then_keyset(last)
+                rest = self._tie_then_keyset(last)
             else:
-                yield from self._keyset(last, None)
+                rest = self._keyset(last, None)
+            yield from _until_total(rest, first.records, total)
             return
         frozen_at = self.now().replace(microsecond=0)
         # Never freeze before the last key already emitted in order: the first page may
