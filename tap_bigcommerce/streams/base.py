@@ -20,6 +20,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk import Stream
+from singer_sdk.exceptions import InvalidStreamSortException
 from singer_sdk.helpers._catalog import pop_deselected_record_properties
 from singer_sdk.helpers._util import utc_now
 from singer_sdk.helpers.conform import TypeConformanceLevel
@@ -27,6 +28,7 @@ from singer_sdk.helpers.types import Context
 from singer_sdk.singerlib import RecordMessage
 
 from tap_bigcommerce.client.errors import ApiError, ScopeError
+from tap_bigcommerce.gc_pacing import paced_by_pages, page_written
 from tap_bigcommerce.streams.normalize import apply_plan, compile_plan, utc_iso
 from tap_bigcommerce.streams.paging import (
     KeysetReader,
@@ -90,6 +92,10 @@ class BigCommerceStream(Stream):
         self._unmapped_warned = False
         self._all_selected: bool | None = None
         self._wants_children: bool | None = None
+        # Per page, not per record: when the page was read, and the record that moves the
+        # bookmark once the page's last record is out (``_mark_last``).
+        self._extracted_at: datetime | None = None
+        self._page_bookmark: tuple[Record, Record] | None = None
 
     # Declarations ---------------------------------------------------------------
     @property
@@ -111,9 +117,11 @@ class BigCommerceStream(Stream):
         return record
 
     def _drop_unmapped(self, record: Record) -> None:
-        extra = record.keys() - self._schema_keys
-        if not extra:
+        # The containment test allocates nothing; the set difference only runs when a
+        # field is actually unknown (rare).
+        if record.keys() <= self._schema_keys:
             return
+        extra = record.keys() - self._schema_keys
         for key in extra:
             del record[key]
         if not self._unmapped_warned:
@@ -122,26 +130,40 @@ class BigCommerceStream(Stream):
                 "Fields not in the '%s' schema are dropped: %s", self.name, sorted(extra)
             )
 
-    def _generate_record_messages(self, record: Record) -> Generator[RecordMessage, None, None]:
-        # The SDK's version walks every property of every record twice (selection and
-        # type conformance); records here are already conformed, so only deselected
-        # fields (rare) need the walk.
+    def _prepare_for_output(self, record: Record) -> None:
+        # The SDK walks every property of every record twice (selection and type
+        # conformance); records here are already conformed, so only unknown and
+        # deselected fields (rare) need a look.
         if self._all_selected is None:
             mask = self.mask
             self._all_selected = all(mask.values())
         self._drop_unmapped(record)
         if not self._all_selected:
             pop_deselected_record_properties(record, self.schema, self.mask)
-        now = utc_now()
+
+    def _mapped(self, record: Record) -> Iterator[tuple[str, Record]]:
         for stream_map in self.stream_maps:
             mapped = stream_map.transform(record)
             if mapped is not None:
-                yield RecordMessage(
-                    stream=stream_map.stream_alias,
-                    record=mapped,
-                    version=self._stream_version,
-                    time_extracted=now,
-                )
+                yield stream_map.stream_alias, mapped
+
+    def _generate_record_messages(self, record: Record) -> Generator[RecordMessage, None, None]:
+        self._prepare_for_output(record)
+        now = self._extracted_at or utc_now()
+        for alias, mapped in self._mapped(record):
+            yield RecordMessage(
+                stream=alias, record=mapped, version=self._stream_version, time_extracted=now
+            )
+
+    def _write_record_message(self, record: Record) -> None:
+        # What the SDK's version writes (one line per stream map), without a RecordMessage
+        # per record; ``_generate_record_messages`` stays for the SDK's other callers.
+        self._prepare_for_output(record)
+        write = self._bc_tap.record_writer.write_record
+        extracted_at = self._extracted_at or utc_now()
+        for alias, mapped in self._mapped(record):
+            write(alias, mapped, self._stream_version, extracted_at)
+        self.state_manager.is_flushed = False
 
     def endpoint(self, path: str | None = None) -> ListEndpoint:
         own = path is None or path == self.path
@@ -186,8 +208,8 @@ class BigCommerceStream(Stream):
 
     def get_records(self, context: Context | None) -> Iterable[Record]:
         try:
-            pages = self.pages(context)
-            yield from self._mark_last(pages)
+            with paced_by_pages():
+                yield from self._mark_last(self.pages(context))
         except ScopeError as exc:
             raise self._scope_error(exc) from exc
 
@@ -240,7 +262,42 @@ class BigCommerceStream(Stream):
         # last sorted record left it; it settles at the phase's freeze time at its end.
         if self._bookmark_frozen:
             return
-        super()._increment_stream_state(latest_record, context=context)
+        if not self.replication_key:
+            super()._increment_stream_state(latest_record, context=context)
+            return
+        # Once per page, when its last record is out: a STATE is only written between
+        # pages (or by the SDK every 10,000 records, which then carries the previous
+        # page's bookmark, behind every record not yet out). The page's first value goes
+        # first, so the SDK's own check still sees a sorted stream go backwards across
+        # pages; then its newest.
+        if self._page_bookmark is not None:
+            first, newest = self._page_bookmark
+            self._page_bookmark = None
+            super()._increment_stream_state(first, context=context)
+            super()._increment_stream_state(newest, context=context)
+
+    def _page_bounds(self, page: list[Record]) -> tuple[Record, Record] | None:
+        """The page's first record with a bookmark value and its newest; on a sorted
+        stream, also the check the SDK makes per record (values never go down)."""
+        key = self.replication_key
+        assert key is not None
+        first: Record | None = None
+        newest: Record | None = None
+        top: Any = None
+        check = self.is_sorted and self.check_sorted
+        for record in page:
+            value = record.get(key)
+            if value is None:
+                continue
+            if first is None:
+                first = record
+            if top is None or value >= top:
+                newest, top = record, value
+            elif check:
+                raise InvalidStreamSortException(
+                    f"Unsorted data detected in stream '{self.name}': {value!r} after {top!r}"
+                )
+        return None if first is None or newest is None else (first, newest)
 
     def _mark_last(self, pages: Iterator[list[Record]]) -> Iterator[Record]:
         """Yield records page by page; children are flushed with each page's last record,
@@ -248,10 +305,15 @@ class BigCommerceStream(Stream):
         for page in pages:
             if not page:
                 continue
+            self._extracted_at = utc_now()
             yield from page[:-1]
             self._flush_children = True
+            if self.replication_key and not self._bookmark_frozen:
+                self._page_bookmark = self._page_bounds(page)
             yield page[-1]
+            self._page_bookmark = None
             self._write_state_message()
+            page_written()
 
     # Children --------------------------------------------------------------------
     def _children_wanted(self) -> bool:
@@ -266,10 +328,12 @@ class BigCommerceStream(Stream):
     def generate_child_contexts(
         self, record: Record, context: Context | None
     ) -> Iterable[Context | None]:
-        included = {k: record.pop(k, None) for k in self.included_keys}
         if not self.child_streams or not self._children_wanted():
+            for key in self.included_keys:
+                record.pop(key, None)
             self._flush_children = False
             return
+        included = {k: record.pop(k, None) for k in self.included_keys}
         self._children_batch.append({"id": record["id"], "included": included})
         if len(self._children_batch) >= CHILD_BATCH or self._flush_children:
             # The batch stays here; the context only names it, because the SDK logs every
