@@ -29,27 +29,22 @@ def v2_date(dt: datetime) -> str:
 
 
 def v3_date(dt: datetime) -> str:
-    return dt.astimezone(UTC).isoformat()
-
-
-# Formatting a Decimal costs ten dictionary look-ups, and prices repeat across a store.
-_MONEY: dict[Decimal, str] = {}
-_MONEY_MAX = 200_000
+    # astimezone returns a UTC datetime unchanged; skip building the copy.
+    return (dt if dt.tzinfo is UTC else dt.astimezone(UTC)).isoformat()
 
 
 def v2_money(d: Decimal) -> str:
-    text = _MONEY.get(d)
-    if text is not None:
-        return text
-    if not d:
-        # Equal zeros hash alike but keep their sign: -0 is written "-0.0000".
-        return "-0.0000" if d.is_signed() else "0.0000"
-    text = f"{d:.4f}"
-    if d.is_finite():
-        if len(_MONEY) >= _MONEY_MAX:
-            _MONEY.clear()
-        _MONEY[d] = text
-    return text
+    """``f"{d:.4f}"``, at half the cost for amounts in cents, which most are.
+
+    ``str`` of a Decimal is exact, and a point third from the end can only be a finite
+    number with two places (an exponent or a NaN payload ends in digits after a letter or
+    a sign): padding it is what ``.4f`` writes. (A cache keyed by the Decimal cost more:
+    the first hash of a Decimal takes longer than formatting it.)
+    """
+    s = str(d)
+    if s[-3:-2] == ".":
+        return s + "00"
+    return f"{d:.4f}"
 
 
 def render_v2(obj: Any) -> Any:
@@ -62,6 +57,8 @@ def render_v2(obj: Any) -> Any:
             for k, v in obj.items()
             if not k.startswith("_")
         }
+    if t is list:
+        return [v if type(v) in PLAIN else render_v2(v) for v in obj]
     if isinstance(obj, datetime):
         return v2_date(obj)
     if isinstance(obj, Decimal):
@@ -87,6 +84,8 @@ def render_v3(obj: Any) -> Any:
         }
     if t is Decimal:
         return float(obj)
+    if t is list:
+        return [v if type(v) in PLAIN else render_v3(v) for v in obj]
     if isinstance(obj, datetime):
         return v3_date(obj)
     if isinstance(obj, Decimal):
