@@ -313,7 +313,7 @@ class BigCommerceStream(Stream):
             yield page[-1]
             self._page_bookmark = None
             self._write_state_message()
-            page_written()
+            page_written(len(page))
 
     # Children --------------------------------------------------------------------
     def _children_wanted(self) -> bool:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tap_bigcommerce.gc_pacing import paced_by_pages, page_written
+from tap_bigcommerce.gc_pacing import YOUNG_EVERY, paced_by_pages, page_written
 from tap_bigcommerce.streams.base import load_schema
 from tap_bigcommerce.streams.normalize import (
     NormalizationError,
@@ -125,7 +125,7 @@ def test_paced_collection_frees_cycles_and_restores_the_collector() -> None:
         a.other, b.other = b, a
         tracked = id(a)
         del a, b
-        page_written()
+        page_written(YOUNG_EVERY)
         assert all(id(o) != tracked for o in gc.get_objects() if isinstance(o, Node))
     assert gc.isenabled()
 
