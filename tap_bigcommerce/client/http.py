@@ -9,6 +9,7 @@ errors in ``errors``.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import threading
 import time
@@ -146,6 +147,7 @@ class BigCommerceClient:
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             session.headers.update({"Accept": "application/json", "User-Agent": self.user_agent})
+            _environment_read_once(session, self.base_url)
             self._local.session = session
             with self._sessions_lock:
                 self._sessions.append(session)
@@ -282,6 +284,19 @@ class BigCommerceClient:
             self._send("GET", STORE_PROBE_PATH, params=None, json=None, expect=(200,), probing=True)
         except (ScopeError, ApiError):
             pass  # it answered (a scope the token lacks, another thread saw it first): it exists
+
+
+def _environment_read_once(session: requests.Session, url: str) -> None:
+    """The proxy and CA settings requests reads from the environment, read once per
+    session instead of on every request (about a millisecond each, mostly walking
+    ``os.environ``): HTTPS_PROXY / NO_PROXY and REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE
+    still apply. Credentials come from the auth seam, never from ``.netrc``."""
+    proxies = requests.utils.get_environ_proxies(url)
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    session.trust_env = False
+    session.proxies.update(proxies)
+    if bundle:
+        session.verify = bundle
 
 
 def _short(exc: BaseException) -> str:
