@@ -69,6 +69,8 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
         *emu_args, "--quota", "0", store_hash="bench", token="bench-token", timeout=3600
     )
     rows: list[dict[str, Any]] = []
+    reference_s = reference_loop_cpu_s()
+    print(f"machine: a reference Python loop takes {reference_s:.2f} CPU s here", flush=True)
     command = (
         "make bench"
         if args.scale == 1.0 and not args.scenario and args.scale_factor == SCALE_FACTOR
@@ -79,7 +81,11 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
         return {
             "command": command,
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": {"python": platform.python_version(), "cpus": _cpus()},
+            "machine": {
+                "python": platform.python_version(),
+                "cpus": _cpus(),
+                "reference_loop_cpu_s": reference_s,
+            },
             "store": sizes,
             "scale": args.scale,
             "elapsed_s": round(time.monotonic() - started, 1),
@@ -115,6 +121,19 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
         print(f"{'PASS' if check['ok'] else 'FAIL'}  {check['target']}: {check['measured']}")
     print(f"\nwrote {args.output}")
     return final
+
+
+def reference_loop_cpu_s(repeats: int = 3) -> float:
+    """CPU seconds of a fixed pure-Python loop (least of ``repeats``): records per CPU
+    second depend on the machine, and this tells two machines' runs apart."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.process_time()
+        total = 0
+        for i in range(5_000_000):
+            total += i
+        best = min(best, time.process_time() - start)
+    return round(best, 3)
 
 
 def _cpus() -> int:

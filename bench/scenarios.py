@@ -286,16 +286,25 @@ def incremental(bench: Bench) -> list[dict[str, Any]]:
     return [out]
 
 
+# Runs of the cpu scenario: CPU seconds are the least of these (a shared machine only ever
+# adds to them); requests and records come from the first.
+CPU_RUNS = 3
+
+
 def cpu(bench: Bench) -> list[dict[str, Any]]:
     cond = Conditions(0, 0, 8)
     bench.prepare(cond)
     lower = tap_lower_bound([StreamCost("products", "list")], bench.counts())
     run = bench.run_tap(["products"], cond)
     out = row("cpu", run, bench.emulator.stats(), cond, lower, variant="products")
+    cpu_s = min([run.cpu_s] + [bench.run_tap(["products"], cond).cpu_s for _ in range(1, CPU_RUNS)])
     # What every run costs before its first record (interpreter, imports, catalog): a run
     # of the one-record store_info stream, so the sync's own CPU can be told apart.
-    startup = bench.run_tap(["store_info"], cond).cpu_s
-    sync_cpu = max(run.cpu_s - startup, 1e-6)
+    startup = min(bench.run_tap(["store_info"], cond).cpu_s for _ in range(CPU_RUNS))
+    sync_cpu = max(cpu_s - startup, 1e-6)
+    out["cpu_s"] = round(cpu_s, 2)
+    out["records_per_cpu_s"] = round(run.total_records / cpu_s, 2)
+    out["cpu_runs"] = CPU_RUNS
     out["startup_cpu_s"] = round(startup, 2)
     out["records_per_sync_cpu_s"] = round(run.total_records / sync_cpu)
     return [out]

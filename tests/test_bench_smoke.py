@@ -50,6 +50,7 @@ def test_one_scenario_on_a_tiny_store(tmp_path: Path) -> None:
 
     assert json.loads(out.read_text()) == result
     assert result["store"] == {"products": 20, "customers": 40, "orders": 100}
+    assert result["machine"]["reference_loop_cpu_s"] > 0
     (row,) = result["rows"]
     assert row["scenario"] == "full-standard"
     # Every selected stream wrote records, and their sum is the total.
