@@ -25,6 +25,7 @@ from singer_sdk.helpers._catalog import pop_deselected_record_properties
 from singer_sdk.helpers._util import utc_now
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.types import Context
+from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.singerlib import RecordMessage
 
 from tap_bigcommerce.client.errors import ApiError, ScopeError
@@ -92,6 +93,7 @@ class BigCommerceStream(Stream):
         self._unmapped_warned = False
         self._all_selected: bool | None = None
         self._wants_children: bool | None = None
+        self._identity_map: bool | None = None
         # Per page, not per record: when the page was read, and the record that moves the
         # bookmark once the page's last record is out (``_mark_last``).
         self._extracted_at: datetime | None = None
@@ -161,8 +163,19 @@ class BigCommerceStream(Stream):
         self._prepare_for_output(record)
         write = self._bc_tap.record_writer.write_record
         extracted_at = self._extracted_at or utc_now()
-        for alias, mapped in self._mapped(record):
-            write(alias, mapped, self._stream_version, extracted_at)
+        if self._identity_map is None:
+            maps = self.stream_maps
+            self._identity_map = (
+                len(maps) == 1
+                and type(maps[0]) is SameRecordTransform
+                and not maps[0].flattening_enabled
+            )
+        if self._identity_map:
+            # No stream maps configured: the record goes out as it is, under its name.
+            write(self.stream_maps[0].stream_alias, record, self._stream_version, extracted_at)
+        else:
+            for alias, mapped in self._mapped(record):
+                write(alias, mapped, self._stream_version, extracted_at)
         self.state_manager.is_flushed = False
 
     def endpoint(self, path: str | None = None) -> ListEndpoint:
@@ -416,10 +429,15 @@ class ChildStream(BigCommerceStream):
         parents = self._parent().flushed_batch if context else []
 
         if self.included_from is not None:
-            for parent in parents:
-                records = self.extract(parent["id"], parent["included"])
-                if records:
-                    yield [self._attach(parent["id"], self.normalize(r)) for r in records]
+            # One page for the parents' whole batch: a page per parent (three line items
+            # an order) spent more on per-page upkeep than on the records.
+            page = [
+                self._attach(parent["id"], self.normalize(r))
+                for parent in parents
+                for r in self.extract(parent["id"], parent["included"])
+            ]
+            if page:
+                yield page
             return
 
         parent_stream = self._parent()
