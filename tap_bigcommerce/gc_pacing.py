@@ -1,4 +1,4 @@
-"""Garbage collection paced by pages of records instead of by allocations.
+"""Garbage collection paced by records written instead of by allocations.
 
 Decoding one page of orders allocates about 50,000 objects, all alive until the page is
 written. Python's collector runs every 700 allocations and, as the young objects survive,
@@ -33,7 +33,7 @@ _state = _Pacing()
 
 
 @contextmanager
-def paced_by_pages() -> Iterator[None]:
+def paced_collection() -> Iterator[None]:
     """Automatic collection off for the block, restored when the outermost one ends
     (even on errors). Entered only by the writer thread."""
     if _state.depth == 0:
@@ -51,7 +51,7 @@ def paced_by_pages() -> Iterator[None]:
 def page_written(records: int) -> None:
     """Called by the writer thread after each page it has written: a young (or, now and
     then, full) collection when enough records have gone by. Does nothing outside
-    ``paced_by_pages``."""
+    ``paced_collection``."""
     if _state.depth == 0:
         return
     _state.records += records

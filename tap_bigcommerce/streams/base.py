@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from importlib import resources
@@ -26,10 +26,9 @@ from singer_sdk.helpers._util import utc_now
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.types import Context
 from singer_sdk.mapper import SameRecordTransform
-from singer_sdk.singerlib import RecordMessage
 
 from tap_bigcommerce.client.errors import ApiError, ScopeError
-from tap_bigcommerce.gc_pacing import paced_by_pages, page_written
+from tap_bigcommerce.gc_pacing import paced_collection, page_written
 from tap_bigcommerce.streams.normalize import apply_plan, compile_plan, utc_iso
 from tap_bigcommerce.streams.paging import (
     KeysetReader,
@@ -143,23 +142,10 @@ class BigCommerceStream(Stream):
         if not self._all_selected:
             pop_deselected_record_properties(record, self.schema, self.mask)
 
-    def _mapped(self, record: Record) -> Iterator[tuple[str, Record]]:
-        for stream_map in self.stream_maps:
-            mapped = stream_map.transform(record)
-            if mapped is not None:
-                yield stream_map.stream_alias, mapped
-
-    def _generate_record_messages(self, record: Record) -> Generator[RecordMessage, None, None]:
-        self._prepare_for_output(record)
-        now = self._extracted_at or utc_now()
-        for alias, mapped in self._mapped(record):
-            yield RecordMessage(
-                stream=alias, record=mapped, version=self._stream_version, time_extracted=now
-            )
-
     def _write_record_message(self, record: Record) -> None:
-        # What the SDK's version writes (one line per stream map), without a RecordMessage
-        # per record; ``_generate_record_messages`` stays for the SDK's other callers.
+        # What the SDK's version writes (one line per stream map), without building a
+        # RecordMessage per record; the SDK's ``_generate_record_messages`` has no other
+        # caller.
         self._prepare_for_output(record)
         write = self._bc_tap.record_writer.write_record
         extracted_at = self._extracted_at or utc_now()
@@ -174,8 +160,10 @@ class BigCommerceStream(Stream):
             # No stream maps configured: the record goes out as it is, under its name.
             write(self.stream_maps[0].stream_alias, record, self._stream_version, extracted_at)
         else:
-            for alias, mapped in self._mapped(record):
-                write(alias, mapped, self._stream_version, extracted_at)
+            for stream_map in self.stream_maps:
+                mapped = stream_map.transform(record)
+                if mapped is not None:
+                    write(stream_map.stream_alias, mapped, self._stream_version, extracted_at)
         self.state_manager.is_flushed = False
 
     def endpoint(self, path: str | None = None) -> ListEndpoint:
@@ -221,7 +209,7 @@ class BigCommerceStream(Stream):
 
     def get_records(self, context: Context | None) -> Iterable[Record]:
         try:
-            with paced_by_pages():
+            with paced_collection():
                 yield from self._mark_last(self.pages(context))
         except ScopeError as exc:
             raise self._scope_error(exc) from exc

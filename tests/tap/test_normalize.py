@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from datetime import UTC, datetime
 from decimal import Decimal
 from email.utils import format_datetime
@@ -12,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tap_bigcommerce.gc_pacing import YOUNG_EVERY, paced_by_pages, page_written
 from tap_bigcommerce.streams.base import load_schema
 from tap_bigcommerce.streams.normalize import (
     NormalizationError,
@@ -110,27 +108,3 @@ def test_a_bad_value_names_its_field(field: str, value: str, message: str) -> No
     plan = compile_plan(load_schema("orders"), scalars=True)
     with pytest.raises(NormalizationError, match=message):
         apply_plan(plan, _order(**{field: value}))
-
-
-def test_paced_collection_frees_cycles_and_restores_the_collector() -> None:
-    class Node:
-        other: Any = None
-
-    assert gc.isenabled()
-    with paced_by_pages():
-        with paced_by_pages():  # a child stream's read inside its parent's
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-        a, b = Node(), Node()
-        a.other, b.other = b, a
-        tracked = id(a)
-        del a, b
-        page_written(YOUNG_EVERY)
-        assert all(id(o) != tracked for o in gc.get_objects() if isinstance(o, Node))
-    assert gc.isenabled()
-
-
-def test_the_collector_comes_back_after_an_error() -> None:
-    with pytest.raises(RuntimeError), paced_by_pages():
-        raise RuntimeError("boom")
-    assert gc.isenabled()
