@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
@@ -41,12 +40,6 @@ def oauth_emulator(*extra: str) -> Iterator[Emulator]:
         store_hash=STORE_HASH,
     ) as emu:
         yield emu
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def oauth_config(emu: Emulator, settings_file: Path, **over: Any) -> dict[str, Any]:

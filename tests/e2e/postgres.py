@@ -9,12 +9,13 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+from tests.net import free_port
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,6 @@ def _bin(name: str) -> str:
     return candidates[-1]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _as_postgres(cmd: list[str]) -> list[str]:
     if os.geteuid() == 0:
         return ["runuser", "-u", "postgres", "--", *cmd]
@@ -57,7 +52,7 @@ def running_postgres() -> Iterator[Postgres]:
     data = os.path.join(tmp, "data")
     if os.geteuid() == 0:
         shutil.chown(tmp, "postgres", "postgres")
-    port = _free_port()
+    port = free_port()
     subprocess.run(
         _as_postgres([_bin("initdb"), "-D", data, "-A", "trust", "-U", "postgres"]),
         check=True,

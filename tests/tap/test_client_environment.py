@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 import requests
 
 from tap_bigcommerce.client import RetriesExhausted
 from tap_bigcommerce.client.http import _environment_read_once
 from tests.emulator_process import Emulator
+from tests.net import free_port
 from tests.tap.test_client import PATH, make_client
-
-
-def _dead_port() -> int:
-    # A port nothing listens on: a request sent to it as a proxy fails at once.
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_a_proxy_from_the_environment_is_used(
     emulator: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    proxy = f"http://127.0.0.1:{_dead_port()}"
+    proxy = f"http://127.0.0.1:{free_port()}"
     for name in ("HTTP_PROXY", "http_proxy"):
         monkeypatch.setenv(name, proxy)
     for name in ("NO_PROXY", "no_proxy"):
@@ -35,7 +27,7 @@ def test_a_proxy_from_the_environment_is_used(
 
 
 def test_no_proxy_still_bypasses_it(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{_dead_port()}")
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.delenv("http_proxy", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
