@@ -6,6 +6,7 @@ strings with four places (``"12.5000"``); v3 writes ISO 8601 dates and JSON numb
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from email.utils import format_datetime
@@ -47,53 +48,41 @@ def v2_money(d: Decimal) -> str:
     return f"{d:.4f}"
 
 
-def render_v2(obj: Any) -> Any:
-    t = type(obj)
-    if t in PLAIN:
+def _renderer(
+    on_datetime: Callable[[datetime], Any], on_decimal: Callable[[Decimal], Any]
+) -> Callable[[Any], Any]:
+    """A renderer for one API version: its dates and its money; every other value the
+    same in both (private ``_`` keys dropped, plain values as they are, checked first
+    since they are most of a page)."""
+
+    def render(obj: Any) -> Any:
+        t = type(obj)
+        if t in PLAIN:
+            return obj
+        if t is dict:
+            return {
+                k: (v if type(v) in PLAIN else render(v))
+                for k, v in obj.items()
+                if not k.startswith("_")
+            }
+        if t is Decimal:
+            return on_decimal(obj)
+        if t is list:
+            return [v if type(v) in PLAIN else render(v) for v in obj]
+        if isinstance(obj, datetime):
+            return on_datetime(obj)
+        if isinstance(obj, Decimal):
+            return on_decimal(obj)
+        if isinstance(obj, date):
+            return obj.isoformat()
+        if isinstance(obj, dict):
+            return {k: render(v) for k, v in obj.items() if not k.startswith("_")}
+        if isinstance(obj, list):
+            return [render(v) for v in obj]
         return obj
-    if t is dict:
-        return {
-            k: (v if type(v) in PLAIN else render_v2(v))
-            for k, v in obj.items()
-            if not k.startswith("_")
-        }
-    if t is list:
-        return [v if type(v) in PLAIN else render_v2(v) for v in obj]
-    if isinstance(obj, datetime):
-        return v2_date(obj)
-    if isinstance(obj, Decimal):
-        return v2_money(obj)
-    if isinstance(obj, date):
-        return obj.isoformat()
-    if isinstance(obj, dict):
-        return {k: render_v2(v) for k, v in obj.items() if not k.startswith("_")}
-    if isinstance(obj, list):
-        return [render_v2(v) for v in obj]
-    return obj
+
+    return render
 
 
-def render_v3(obj: Any) -> Any:
-    t = type(obj)
-    if t in PLAIN:
-        return obj
-    if t is dict:
-        return {
-            k: (v if type(v) in PLAIN else render_v3(v))
-            for k, v in obj.items()
-            if not k.startswith("_")
-        }
-    if t is Decimal:
-        return float(obj)
-    if t is list:
-        return [v if type(v) in PLAIN else render_v3(v) for v in obj]
-    if isinstance(obj, datetime):
-        return v3_date(obj)
-    if isinstance(obj, Decimal):
-        return float(obj)
-    if isinstance(obj, date):
-        return obj.isoformat()
-    if isinstance(obj, dict):
-        return {k: render_v3(v) for k, v in obj.items() if not k.startswith("_")}
-    if isinstance(obj, list):
-        return [render_v3(v) for v in obj]
-    return obj
+render_v2 = _renderer(v2_date, v2_money)
+render_v3 = _renderer(v3_date, float)
