@@ -98,22 +98,30 @@ def test_killed_run_resumes_from_its_last_state_without_gaps(
     assert set(killed.ids("order_products")) | set(resumed.ids("order_products")) == all_lines
 
 
+def _update_and_delete_after(
+    emulator: Emulator,
+    collection: str,
+    path: str,
+    after: int,
+    updated: int,
+    changes: dict[str, Any],
+    deleted: int,
+) -> None:
+    """After the ``after``-th GET of ``path``, one record changes and another is deleted."""
+    for action in (
+        {"op": "update", "collection": collection, "id": updated, "changes": changes},
+        {"op": "delete", "collection": collection, "id": deleted},
+    ):
+        emulator.trigger(action, after=after, method="GET", path=path)
+
+
 def test_records_modified_or_deleted_while_paging_are_not_lost(emulator: Emulator) -> None:
     orders = _by_modified(emulator, "orders")
     moved, deleted = orders[0]["id"], orders[12]["id"]
     # After the 3rd page, the oldest order (already emitted) is modified and moves to the
     # end, and one on page 2 is deleted: page numbers would now skip a record each time.
-    emulator.trigger(
-        {"op": "update", "collection": "orders", "id": moved, "changes": {"staff_notes": "x"}},
-        after=3,
-        method="GET",
-        path="^/v2/orders$",
-    )
-    emulator.trigger(
-        {"op": "delete", "collection": "orders", "id": deleted},
-        after=3,
-        method="GET",
-        path="^/v2/orders$",
+    _update_and_delete_after(
+        emulator, "orders", "^/v2/orders$", 3, moved, {"staff_notes": "x"}, deleted
     )
     cfg = base_config(emulator, page_size=10, max_concurrency=1)
     run = run_tap(cfg, streams=["orders"])
@@ -160,17 +168,8 @@ def test_time_ranges_in_parallel_miss_nothing_while_records_change(emulator: Emu
     # Customers have no id range filter: a large read is cut into time ranges.
     customers = _by_modified(emulator, "customers")
     early, deleted = customers[2]["id"], customers[30]["id"]
-    emulator.trigger(
-        {"op": "update", "collection": "customers", "id": early, "changes": {"company": "Late"}},
-        after=5,
-        method="GET",
-        path="^/v3/customers$",
-    )
-    emulator.trigger(
-        {"op": "delete", "collection": "customers", "id": deleted},
-        after=5,
-        method="GET",
-        path="^/v3/customers$",
+    _update_and_delete_after(
+        emulator, "customers", "^/v3/customers$", 5, early, {"company": "Late"}, deleted
     )
     since = max((e["seq"] for e in emulator.requests_log()), default=0)
     run = run_tap(base_config(emulator, page_size=10, max_concurrency=4), streams=["customers"])
