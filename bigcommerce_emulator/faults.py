@@ -34,8 +34,12 @@ class Fault:
     path: re.Pattern[str] | None = None
     delay_ms: int = 0
     retry_after_ms: int = 1000
+    # Matching requests served normally before the fault fires: a test can then place a
+    # fault at an exact request of a running client instead of racing it.
+    after: int = 0
     id: int = field(default_factory=lambda: next(_ids))
     fired: int = 0
+    seen: int = 0
 
     def matches(self, store_hash: str, method: str, path: str) -> bool:
         if self.fired >= self.count:
@@ -55,6 +59,8 @@ class Fault:
             "path": self.path.pattern if self.path else None,
             "delay_ms": self.delay_ms,
             "retry_after_ms": self.retry_after_ms,
+            "after": self.after,
+            "seen": self.seen,
         }
 
 
@@ -65,6 +71,9 @@ def from_json(body: dict[str, Any]) -> Fault:
     count = int(body.get("count", 1))
     if count < 1:
         raise ValueError("count must be at least 1")
+    after = int(body.get("after", 0))
+    if after < 0:
+        raise ValueError("after must be at least 0")
     pattern = compile_path(body.get("path"))
     return Fault(
         kind=kind,
@@ -74,13 +83,18 @@ def from_json(body: dict[str, Any]) -> Fault:
         path=pattern,
         delay_ms=int(body.get("delay_ms", 0)),
         retry_after_ms=int(body.get("retry_after_ms", 1000)),
+        after=after,
     )
 
 
 def take(faults: list[Fault], store_hash: str, method: str, path: str) -> Fault | None:
-    """The first armed fault matching this request, counted as fired."""
+    """The first armed fault matching this request, counted as fired; a fault still
+    letting its first ``after`` matching requests through counts this one and passes."""
     for f in faults:
         if f.matches(store_hash, method, path):
+            f.seen += 1
+            if f.seen <= f.after:
+                continue
             f.fired += 1
             return f
     return None

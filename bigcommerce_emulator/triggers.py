@@ -19,7 +19,7 @@ from bigcommerce_emulator.store import Store
 if TYPE_CHECKING:
     from bigcommerce_emulator.state import EmulatorState
 
-OPS = ("update", "delete", "create", "touch")
+OPS = ("update", "delete", "create", "touch", "revoke_token")
 
 _ids = itertools.count(1)
 
@@ -64,7 +64,10 @@ def from_json(body: dict[str, Any], stores: dict[str, Store]) -> Trigger:
     action = body.get("action")
     if not isinstance(action, dict) or action.get("op") not in OPS:
         raise merchant.ChangeError(f"action.op must be one of {', '.join(OPS)}")
-    if not action.get("collection"):
+    if action["op"] == "revoke_token":
+        if not isinstance(action.get("token"), str):
+            raise merchant.ChangeError("action.token is required for revoke_token")
+    elif not action.get("collection"):
         raise merchant.ChangeError("action.collection is required")
     if action["op"] in ("update", "delete") and "id" not in action:
         raise merchant.ChangeError(f"action.id is required for {action['op']}")
@@ -85,6 +88,13 @@ def from_json(body: dict[str, Any], stores: dict[str, Store]) -> Trigger:
 
 
 def apply_action(store: Store, action: dict[str, Any]) -> Any:
+    if action["op"] == "revoke_token":
+        # The merchant (or the app's uninstall) revokes a live token mid-sync.
+        token = store.tokens.get(action["token"])
+        if token is None:
+            raise merchant.ChangeError("no such access token on this store")
+        token.revoked = True
+        return {"revoked": True}
     op, name = action["op"], action["collection"]
     changes = action.get("changes") or {}
     if op == "update":

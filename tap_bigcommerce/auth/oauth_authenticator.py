@@ -62,6 +62,10 @@ class OAuthAuthenticator(StoreAuthenticator):
         self._mutex = threading.RLock()
         self._token: TokenSet | None = None
         self._refreshed_at: float | None = None
+        # The access token whose refresh after a 401 failed: every thread with a request in
+        # flight gets the same 401, and each asking the token endpoint again (and logging
+        # the failure again, after the run's error) helps nobody.
+        self._unrefreshable: str | None = None
         if settings.store_hash:
             super().__init__(settings.store_hash)
         else:
@@ -90,11 +94,12 @@ class OAuthAuthenticator(StoreAuthenticator):
             ):
                 return True
             current = self._token
-            if current is None:
+            if current is None or current.access_token == self._unrefreshable:
                 return False
             try:
                 fresh = self._refresh(current, rejected=True)
             except (OAuthFlowError, TokenUnavailableError) as exc:
+                self._unrefreshable = current.access_token
                 log.warning(
                     "the store rejected the OAuth token and it cannot be refreshed: %s", exc
                 )

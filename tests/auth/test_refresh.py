@@ -127,7 +127,11 @@ def test_401_with_a_revoked_refresh_token_fails_with_guidance(
     emu.control("POST", "/oauth/revoke", json={"token": first.refresh_token})
     auth = authenticator_from_config(refresh_config(emu, file))
     assert auth.access_token() == first.access_token
+    before = sum(counts(emu).values())
     assert auth.handle_unauthorized() is False
+    # Every other thread that got the same 401 is told at once: no second refresh grant.
+    assert auth.handle_unauthorized() is False
+    assert sum(counts(emu).values()) == before + 1
     settings = AuthSettings.from_config(refresh_config(emu, file))
     ahead = OAuthAuthenticator(settings, clock=lambda: first.expires_at + 1)  # type: ignore[operator]
     with pytest.raises(TokenUnavailableError, match="oauth_verifier"):

@@ -63,6 +63,24 @@ def test_delete_create_and_touch_actions(emu: Emulator) -> None:
         assert len(_names(emu)) == len(products)  # one deleted, one created
 
 
+def test_revoke_token_action_revokes_before_the_nth_request(emu: Emulator) -> None:
+    emu.add_token("mid-sync-token")
+    emu.trigger({"op": "revoke_token", "token": "mid-sync-token"}, after=2, path=f"^{LIST}$")
+    assert emu.api("GET", LIST, token="mid-sync-token").status_code == 200
+    assert emu.api("GET", LIST, token="mid-sync-token").status_code == 401
+    assert emu.api("GET", LIST).status_code == 200  # other tokens keep working
+    emu.trigger({"op": "revoke_token", "token": "no-such-token"}, after=1)
+    assert emu.api("GET", LIST).status_code == 200
+    errors = [t["error"] for t in emu.control("GET", "/triggers")]
+    assert errors[0] is None and "no such access token" in errors[1]
+    r = emu.session.post(
+        f"{emu.base_url}/__emulator/triggers",
+        json={"store_hash": emu.store_hash, "action": {"op": "revoke_token"}},
+        timeout=30,
+    )
+    assert r.status_code == 400 and "action.token" in r.json()["error"]
+
+
 def test_trigger_errors_are_reported_not_raised(emu: Emulator) -> None:
     emu.trigger({"op": "update", "collection": "products", "id": 999999, "changes": {}}, after=1)
     assert emu.api("GET", LIST).status_code == 200

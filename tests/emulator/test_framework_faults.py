@@ -118,6 +118,15 @@ def test_fault_matches_method_and_path_only(emu: Emulator, path: str) -> None:
     assert [f["fired"] for f in faults] == [0, 0, 1]
 
 
+def test_fault_after_lets_that_many_matching_requests_through(emu: Emulator, path: str) -> None:
+    emu.fault("401", 2, after=3, path="^" + path + "$")
+    assert emu.api("GET", "/v2/store").status_code == 200  # not matching: not counted
+    statuses = [emu.api("GET", path).status_code for _ in range(6)]
+    assert statuses == [200, 200, 200, 401, 401, 200]
+    (fault,) = emu.control("GET", "/faults")
+    assert (fault["after"], fault["seen"], fault["fired"]) == (3, 5, 2)
+
+
 def test_unknown_fault_kind_is_a_clear_400(emu: Emulator) -> None:
     r = emu.session.post(f"{emu.base_url}/__emulator/faults", json={"kind": "nope"}, timeout=30)
     assert r.status_code == 400

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from tests.emulator_process import Emulator
-
-Action = Callable[[Emulator], None]
 
 
 @dataclass
@@ -24,13 +21,9 @@ class Burst:
     kind: str = ""
     count: int = 1
     options: dict[str, Any] = field(default_factory=dict)
-    action: Action | None = None  # instead of a fault: a control-API call (e.g. revoke)
 
-    def arm(self, emu: Emulator) -> int | None:
-        """Arm it; the fault's id (None for an action)."""
-        if self.action is not None:
-            self.action(emu)
-            return None
+    def arm(self, emu: Emulator) -> int:
+        """Arm it; the fault's id."""
         return int(emu.fault(self.kind, self.count, **self.options)["id"])
 
 
@@ -86,10 +79,7 @@ class FaultInjector:
                     burst = self.bursts.pop(0)
                     fault_id = burst.arm(self.emu)
                     self.armed += 1
-                    if fault_id is None:
-                        next_at = seq + self.every
-                    else:
-                        pending, next_at = (fault_id, burst.count), None
+                    pending, next_at = (fault_id, burst.count), None
             except Exception as exc:  # noqa: BLE001 - reported by the test, never swallowed
                 self.errors.append(f"{type(exc).__name__}: {exc}")
                 return

@@ -131,18 +131,6 @@ def test_tap_survives_transient_faults(
     check_complete(run, stored, row)
 
 
-def _revoke_current(settings_file: Path) -> Callable[[Emulator], None]:
-    from tap_bigcommerce.auth.settings_file import SettingsFile
-    from tests.auth.oauth_helpers import CLIENT_ID, CLIENT_SECRET
-
-    def revoke(emu: Emulator) -> None:
-        saved = SettingsFile(settings_file, CLIENT_SECRET, CLIENT_ID).read()
-        assert saved is not None
-        emu.control("POST", "/oauth/revoke", json={"token": saved.access_token})
-
-    return revoke
-
-
 @pytest.mark.parametrize("event", ["injected 401", "live token revoked"])
 def test_401_mid_sync_with_refresh_recovers(
     event: str,
@@ -156,7 +144,7 @@ def test_401_mid_sync_with_refresh_recovers(
         f"401 mid-sync, OAuth refresh available ({event})",
         faults="one `401` after the 20th request"
         if event == "injected 401"
-        else "the live access token revoked after the 20th request (every request in "
+        else "the live access token revoked at the 21st request (every request in "
         "flight gets `401`)",
         checked="exit 0 after one refresh; rotated token saved; every record emitted and "
         "equal to the store",
@@ -164,13 +152,24 @@ def test_401_mid_sync_with_refresh_recovers(
     file = tmp_path / "OAuthSettings.txt"
     first = seed_token(store, file)
     before = store.control("GET", "/oauth/stats")["counts"].get("refresh_token", 0)
-    burst = Burst("401", 1) if event == "injected 401" else Burst(action=_revoke_current(file))
-    with FaultInjector(store, [burst], every=1, start_after=20) as injector:
+    # Placed by the emulator at an exact request: armed from outside once 20 requests were
+    # seen, it raced the tap, which could finish first.
+    store.clear_faults()
+    store.control("DELETE", "/triggers")
+    if event == "injected 401":
+        store.fault("401", 1, after=20)
+    else:
+        store.trigger({"op": "revoke_token", "token": first.access_token}, after=21)
+    try:
         run = run_tap(tap_config(store, **refresh_config(store, file)), STREAMS, label="401 oauth")
-        injector.stop()
-    assert not injector.errors, injector.errors
+        fired = [f["fired"] for f in store.control("GET", "/faults")] + [
+            int(t["fired"]) for t in store.control("GET", "/triggers") if not t["error"]
+        ]
+    finally:
+        store.clear_faults()
+        store.control("DELETE", "/triggers")
     row.runs += 1
-    assert injector.armed == 1
+    assert fired == [1], fired
     assert run.returncode == 0, run.tail()
     refreshes = store.control("GET", "/oauth/stats")["counts"].get("refresh_token", 0) - before
     assert refreshes == 1, refreshes
@@ -225,7 +224,7 @@ def test_401_without_refresh_fails_fast(
         f"401 mid-sync, no refresh ({mode})",
         faults="`401` on every request after the 20th"
         if not oauth
-        else "access and refresh tokens revoked after the 20th request",
+        else "refresh token revoked before the run, `401` on every request after the 20th",
         checked="non-zero exit within 30 s; one clear error naming the store (and, for "
         "OAuth, the two headless options); no token printed; no bookmark past the output",
     )
@@ -234,20 +233,18 @@ def test_401_without_refresh_fails_fast(
         file = tmp_path / "OAuthSettings.txt"
         token = seed_token(store, file)
         config = tap_config(store, **refresh_config(store, file))
-
-        def revoke_both(emu: Emulator) -> None:
-            emu.control("POST", "/oauth/revoke", json={"token": token.access_token})
-            emu.control("POST", "/oauth/revoke", json={"token": token.refresh_token})
-
-        bursts = [Burst(action=revoke_both)]
-    else:
-        bursts = [Burst("401", 1000)]
-    with FaultInjector(store, bursts, every=20, start_after=20) as injector:
-        run = run_tap(config, STREAMS, label=f"401 {mode}")
-        injector.stop()
+        store.control("POST", "/oauth/revoke", json={"token": token.refresh_token})
+    # Armed before the run and fired by the emulator itself from the 21st request: a fault
+    # armed from outside once 20 requests were seen raced the tap, which could finish first.
     store.clear_faults()
+    store.fault("401", 1000, after=20)
+    try:
+        run = run_tap(config, STREAMS, label=f"401 {mode}")
+        (fault,) = store.control("GET", "/faults")
+    finally:
+        store.clear_faults()
     row.runs += 1
-    assert injector.armed == 1
+    assert fault["fired"] >= 1, fault
     assert run.returncode != 0
     assert run.seconds < 30, run.seconds
     assert f"store {store.store_hash!r} rejected the access token" in run.stderr, run.tail()

@@ -70,6 +70,27 @@ def test_a_child_request_failing_after_retries_fails_the_run(emulator: Emulator)
     )
 
 
+def test_a_fatal_error_leaves_no_queued_request_behind(emulator: Emulator) -> None:
+    # A batch of orders queues one coupons request per order on the two threads. The first
+    # order's answer (401 with a store token) ends the run; every other coupons request
+    # takes a second, so the requests queued behind the two in flight are still waiting
+    # when the error reaches the reader, and must never go out (each would be one more
+    # request on the store's quota, and one more log line after the run's error).
+    orders = sorted(emulator.collection("orders"), key=lambda r: (r["date_modified"], r["id"]))
+    assert len(orders) > 10
+    emulator.fault("401", 1, path=rf"^/v2/orders/{orders[0]['id']}/coupons$")
+    emulator.fault("slow", 1000, delay_ms=1000, path=r"^/v2/orders/\d+/coupons$")
+    seq = max((e["seq"] for e in emulator.requests_log()), default=0)
+    config = base_config(emulator, page_size=50, max_concurrency=2)
+    run = run_tap(config, streams=["orders", "order_coupons"])
+    assert run.returncode != 0
+    assert f"store '{emulator.store_hash}' rejected the access token" in run.stderr
+    coupons = [e for e in emulator.requests_log(since=seq) if e["path"].endswith("/coupons")]
+    # The first order's, and at most one more on each thread.
+    assert 1 <= len(coupons) <= 3, len(coupons)
+    assert run.stderr.rstrip().splitlines()[-1].startswith("tap_bigcommerce."), run.stderr[-600:]
+
+
 def test_a_parent_deleted_before_its_children_are_read_is_reported(emulator: Emulator) -> None:
     orders = sorted(emulator.collection("orders"), key=lambda r: (r["date_modified"], r["id"]))
     gone = orders[-1]["id"]  # read last, so deleted before its coupons are requested
