@@ -162,14 +162,15 @@ def test_401_mid_sync_with_refresh_recovers(
         store.trigger({"op": "revoke_token", "token": first.access_token}, after=21)
     try:
         run = run_tap(tap_config(store, **refresh_config(store, file)), STREAMS, label="401 oauth")
-        fired = [f["fired"] for f in store.control("GET", "/faults")] + [
-            int(t["fired"]) for t in store.control("GET", "/triggers") if not t["error"]
-        ]
+        faults = store.control("GET", "/faults")
+        triggers = store.control("GET", "/triggers")
     finally:
         store.clear_faults()
         store.control("DELETE", "/triggers")
     row.runs += 1
-    assert fired == [1], fired
+    fired = [f["fired"] for f in faults] + [int(t["fired"]) for t in triggers]
+    # Exactly the one fault or trigger armed above, and it took effect.
+    assert fired == [1] and not any(t["error"] for t in triggers), (faults, triggers)
     assert run.returncode == 0, run.tail()
     refreshes = store.control("GET", "/oauth/stats")["counts"].get("refresh_token", 0) - before
     assert refreshes == 1, refreshes
