@@ -219,11 +219,8 @@ class OAuthServer:
         return answer
 
     def revoke(self, value: str) -> str | None:
-        for store in self.state.stores.values():
-            token = store.tokens.get(value)
-            if token is not None:
-                token.revoked = True
-                return "access_token"
+        if any(store.revoke_token(value) for store in self.state.stores.values()):
+            return "access_token"
         grant = self.refresh_tokens.get(value)
         if grant is not None:
             grant.valid = False

@@ -224,6 +224,14 @@ class Store:
     # Encoded records per output shape; every write to any collection empties it.
     renders: RenderCache = field(default_factory=RenderCache)
 
+    def revoke_token(self, value: str) -> bool:
+        """Revoke one of this store's access tokens; False if it has no such token."""
+        token = self.tokens.get(value)
+        if token is None:
+            return False
+        token.revoked = True
+        return True
+
     def collection(self, name: str, *, index_on: Iterable[str] = ()) -> Collection:
         """Get or create a collection by resource name (the tap's stream name)."""
         col = self.collections.get(name)

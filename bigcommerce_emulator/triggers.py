@@ -90,10 +90,8 @@ def from_json(body: dict[str, Any], stores: dict[str, Store]) -> Trigger:
 def apply_action(store: Store, action: dict[str, Any]) -> Any:
     if action["op"] == "revoke_token":
         # The merchant (or the app's uninstall) revokes a live token mid-sync.
-        token = store.tokens.get(action["token"])
-        if token is None:
+        if not store.revoke_token(action["token"]):
             raise merchant.ChangeError("no such access token on this store")
-        token.revoked = True
         return {"revoked": True}
     op, name = action["op"], action["collection"]
     changes = action.get("changes") or {}
